@@ -1,0 +1,3 @@
+from positions.cli import main
+
+main()

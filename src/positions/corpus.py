@@ -1,0 +1,334 @@
+"""Finding, loading and validating a corpus folder.
+
+`load_corpus` either returns a valid `Corpus` or raises `CorpusError` with every problem found,
+each at a file, line and column.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from positions.errors import (
+    CorpusError,
+    FilesystemError,
+    Problem,
+    UsageError,
+    did_you_mean,
+    display_path,
+    unknown_name_message,
+)
+from positions.yamlio import YamlProblems, load_yaml, locate
+
+ENV_VAR = "POSITIONS_DATA"
+TOPICS_FILE = "topics.yaml"
+SOURCES_DIR = "sources"
+LINKS_FILE = "links.yaml"
+_SOURCE_KEY_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class DataDir:
+    """A corpus folder and how it was found."""
+
+    path: Path
+    origin: str  # "option", "environment", "checkout" or "packaged"
+
+    @property
+    def writable(self) -> bool:
+        return self.origin != "packaged"
+
+
+def packaged_data_dir() -> Path:
+    return Path(__file__).resolve().parent / "data"
+
+
+def _checkout_data_dir(start: Path) -> Path | None:
+    """`data/` of a checkout of this repository containing `start`, if any."""
+    for folder in (start, *start.parents):
+        pyproject = folder / "pyproject.toml"
+        if (folder / "data" / TOPICS_FILE).is_file() and pyproject.is_file():
+            try:
+                if 'name = "positions"' in pyproject.read_text(encoding="utf-8", errors="replace"):
+                    return folder / "data"
+            except OSError:
+                return None
+    return None
+
+
+def find_data_dir(option: str | Path | None = None) -> DataDir:
+    """The corpus to use: --data, then $POSITIONS_DATA, then a checkout's data/, then the packaged one."""
+    if option:
+        return DataDir(_existing_dir(Path(option), "--data"), "option")
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return DataDir(_existing_dir(Path(env), ENV_VAR), "environment")
+    for start in (Path.cwd(), Path(__file__).resolve().parent):
+        found = _checkout_data_dir(start)
+        if found is not None:
+            return DataDir(found, "checkout")
+    return DataDir(packaged_data_dir(), "packaged")
+
+
+def _existing_dir(path: Path, given_by: str) -> Path:
+    if not path.exists():
+        raise UsageError(f"{given_by}: folder '{path}' does not exist; give the folder that holds topics.yaml")
+    if not path.is_dir():
+        raise UsageError(f"{given_by}: '{path}' is not a folder; give the folder that holds topics.yaml")
+    return path
+
+
+def source_files(root: Path) -> list[Path]:
+    folder = root / SOURCES_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
+
+
+def _inside(root: Path, path: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+        return True
+    except (ValueError, OSError):
+        return False
+
+
+def _pydantic_problems(exc: Any, data: Any, shown: str, describe) -> list[Problem]:
+    problems = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        kind = err["type"]
+        if kind == "missing":
+            at = locate(data, loc[:-1])
+            message = f"'{loc[-1]}' is missing; add it"
+        elif kind == "extra_forbidden":
+            at = locate(data, loc, key_position=True)
+            message = f"unknown field '{loc[-1]}'"
+            known = describe.fields_at(loc[:-1])
+            guess = did_you_mean(str(loc[-1]), known) if known else None
+            message += f"; did you mean '{guess}'?" if guess else (
+                f" (allowed: {', '.join(known)})" if known else "")
+        else:
+            at = locate(data, loc)
+            message = _friendly(err, loc)
+        problems.append(Problem(shown, at.line, at.column, describe.where(loc), message))
+    return problems
+
+
+def _friendly(err: dict, loc: tuple) -> str:
+    kind, field = err["type"], loc[-1] if loc else ""
+    value = err.get("input")
+    if kind == "string_type":
+        got = type(value).__name__
+        if isinstance(value, (int, float)):
+            return f"'{field}' must be text, not the number {value!r}; put it in quotes"
+        if isinstance(value, list):
+            return f"'{field}' must be text, not a list"
+        if isinstance(value, dict):
+            return f"'{field}' must be text, not a mapping"
+        return f"'{field}' must be text, not {got}"
+    if kind == "string_pattern_mismatch":
+        return f"'{value}' is not a valid {field}: use lowercase letters, digits and hyphens (e.g. 'public-ownership')"
+    if kind == "literal_error":
+        return f"'{value}' is not a stance; use support, oppose, mixed or neutral"
+    if kind in ("list_type", "dict_type"):
+        want = "a list" if kind == "list_type" else "a mapping"
+        return f"'{field}' must be {want}"
+    if kind == "string_too_short":
+        return f"'{field}' is empty"
+    if kind == "string_too_long":
+        limit = err.get("ctx", {}).get("max_length")
+        return f"'{field}' is too long ({len(value)} characters; the limit is {limit})"
+    if kind == "value_error":
+        msg = err["msg"].removeprefix("Value error, ")
+        return f"'{field}' {msg}" if not msg.startswith("'") else msg
+    if kind == "model_type":
+        return "must be a mapping of fields"
+    return f"'{field}': {err['msg']}"
+
+
+class _Describer:
+    """Turns a pydantic error location into words and lists the fields allowed there."""
+
+    def __init__(self, data: Any, model: Any, list_field: str):
+        self.data, self.model, self.list_field = data, model, list_field
+
+    def where(self, loc: tuple) -> str:
+        if len(loc) >= 2 and loc[0] == self.list_field and isinstance(loc[1], int):
+            item = self.list_field.rstrip("s")
+            ident = None
+            try:
+                entry = self.data[self.list_field][loc[1]]
+                ident = entry.get("id") or entry.get("key") if isinstance(entry, dict) else None
+            except (KeyError, IndexError, TypeError, AttributeError):
+                pass
+            label = f"{item} '{ident}'" if isinstance(ident, str) else f"{item} {loc[1] + 1}"
+            rest = ".".join(str(p) for p in loc[2:])
+            return f"{label}" + (f" {rest}" if rest else "")
+        return ".".join(str(p) for p in loc)
+
+    def fields_at(self, loc: tuple) -> list[str]:
+        from positions.models import SourceFile, Statement, Topic, TopicsFile
+
+        if not loc:
+            return list(self.model.model_fields)
+        if len(loc) == 2 and loc[0] in ("statements", "topics"):
+            return list((Statement if loc[0] == "statements" else Topic).model_fields)
+        return []
+
+
+def _load_file(path: Path, model: Any, list_field: str) -> tuple[Any, Any, list[Problem]]:
+    """(model instance or None, raw data, problems) for one file."""
+    from pydantic import ValidationError
+
+    shown = display_path(path)
+    try:
+        data = load_yaml(path)
+    except YamlProblems as exc:
+        return None, None, exc.problems
+    if data is None:
+        hint = "name: and statements:" if list_field == "statements" else "topics:"
+        return None, None, [Problem(shown, 0, 0, "", f"file is empty; it needs at least {hint}")]
+    if not isinstance(data, dict):
+        at = locate(data, ())
+        return None, data, [Problem(shown, at.line or 1, at.column, "", "must be a mapping of fields, not a list or a single value")]
+    try:
+        return model.model_validate(data), data, []
+    except ValidationError as exc:
+        return None, data, _pydantic_problems(exc, data, shown, _Describer(data, model, list_field))
+
+
+def load_topics(root: Path) -> tuple[list, Any, list[Problem]]:
+    from positions.models import TopicsFile
+
+    path = root / TOPICS_FILE
+    parsed, data, problems = _load_file(path, TopicsFile, "topics")
+    if parsed is None:
+        return [], data, problems
+    seen: dict[str, int] = {}
+    shown = display_path(path)
+    for i, topic in enumerate(parsed.topics):
+        if topic.key in seen:
+            at = locate(data, ("topics", i, "key"))
+            problems.append(Problem(shown, at.line, at.column, f"topic '{topic.key}'",
+                f"duplicate topic key (first at topic {seen[topic.key] + 1}); rename one"))
+        else:
+            seen[topic.key] = i
+    return list(parsed.topics), data, problems
+
+
+def load_source(path: Path, topic_keys: list[str], root: Path) -> tuple[Any, list[Problem]]:
+    """One source file: (Source or None, problems)."""
+    from positions.models import Source, SourceFile
+
+    shown = display_path(path)
+    key = path.stem
+    problems: list[Problem] = []
+    if not _inside(root, path):
+        return None, [Problem(shown, 0, 0, "", "is a link to a file outside the corpus folder; copy the file in instead")]
+    if not _SOURCE_KEY_RE.match(key):
+        problems.append(Problem(shown, 0, 0, "", (
+            f"source key '{key}' (the file name) is not a lowercase slug; rename the file to "
+            f"something like '{_slugify_key(key)}{path.suffix}'")))
+    parsed, data, file_problems = _load_file(path, SourceFile, "statements")
+    problems.extend(file_problems)
+    if parsed is None:
+        return None, problems
+    known = set(topic_keys)
+    seen: dict[str, int] = {}
+    for i, st in enumerate(parsed.statements):
+        if st.id in seen:
+            at = locate(data, ("statements", i, "id"))
+            problems.append(Problem(shown, at.line, at.column, f"statement '{st.id}'",
+                f"duplicate id (first used by statement {seen[st.id] + 1}); give this one another id"))
+        else:
+            seen[st.id] = i
+        for topic in st.stances:
+            if topic not in known:
+                at = locate(data, ("statements", i, "stances", topic), key_position=True)
+                problems.append(Problem(shown, at.line, at.column, f"statement '{st.id}' stances",
+                    unknown_name_message("topic", topic, sorted(known)) if known else f"unknown topic '{topic}'"))
+    for j, topic in enumerate(parsed.silent_on):
+        if topic not in known:
+            at = locate(data, ("silent_on", j))
+            problems.append(Problem(shown, at.line, at.column, "silent_on",
+                unknown_name_message("topic", topic, sorted(known))))
+    if problems:
+        return None, problems
+    return Source(key=key, path=str(path), data=parsed), []
+
+
+def _slugify_key(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    if not slug or not slug[0].isalpha():
+        slug = "source-" + slug
+    return slug
+
+
+def load_corpus(root: str | Path) -> Any:
+    """Load and validate a corpus folder; raise CorpusError listing every problem."""
+    from positions.models import Corpus
+
+    root = Path(root)
+    if not (root / TOPICS_FILE).exists() and not (root / SOURCES_DIR).is_dir():
+        raise CorpusError([Problem(display_path(root), 0, 0, "",
+            f"is not a corpus folder: it has neither {TOPICS_FILE} nor {SOURCES_DIR}/; "
+            "run 'positions init DIR' to make one")])
+    topics, _, problems = load_topics(root) if (root / TOPICS_FILE).exists() else ([], None, [])
+    topic_keys = [t.key for t in topics]
+    sources = []
+    for path in source_files(root):
+        source, source_problems = load_source(path, topic_keys, root)
+        problems.extend(source_problems)
+        if source is not None:
+            sources.append(source)
+    if problems:
+        raise CorpusError(problems)
+    corpus = Corpus(root=str(root), topics=tuple(topics), sources=tuple(sorted(sources, key=lambda s: s.key)))
+    if (root / LINKS_FILE).exists():
+        from positions.links import load_links
+
+        corpus = load_links(corpus, root / LINKS_FILE)
+    return corpus
+
+
+def require_sources(corpus: Any, keys: list[str]) -> list[str]:
+    """The keys, checked against the corpus; UsageError naming the first unknown one."""
+    known = corpus.source_keys
+    for key in keys:
+        if key not in known:
+            raise UsageError(unknown_name_message("source", key, known))
+    return list(dict.fromkeys(keys))
+
+
+def require_topics(corpus: Any, keys: list[str]) -> list[str]:
+    known = [t.key for t in corpus.topics]
+    for key in keys:
+        if key not in known:
+            raise UsageError(unknown_name_message("topic", key, known))
+    return list(dict.fromkeys(keys))
+
+
+def corpus_hash(corpus: Any) -> str:
+    """A short hash of the corpus files' contents, for reproducibility statements and caches."""
+    import hashlib
+
+    root = Path(corpus.root)
+    digest = hashlib.sha256()
+    files = [root / TOPICS_FILE, *source_files(root)]
+    if (root / LINKS_FILE).exists():
+        files.append(root / LINKS_FILE)
+    for path in files:
+        if path.exists():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes().replace(b"\r\n", b"\n"))
+    return digest.hexdigest()[:12]
+
+
+__all__ = [
+    "DataDir", "find_data_dir", "load_corpus", "require_sources", "require_topics", "corpus_hash",
+    "FilesystemError",
+]

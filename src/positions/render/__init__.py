@@ -1,0 +1,1 @@
+"""Views: terminal (rich), markdown, HTML and JSON renderings of library results."""

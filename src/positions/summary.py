@@ -1,0 +1,75 @@
+"""Plain-data summaries of a corpus for the listing commands (sources, show, topics)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from positions.models import Corpus, StatementRef
+
+
+def source_record(source: Any) -> dict:
+    """The JSON shape of a source's metadata."""
+    d = source.data
+    return {
+        "key": source.key,
+        "name": d.name,
+        "title": d.title,
+        "date": d.date,
+        "kind": d.kind,
+        "authors": list(d.authors),
+        "url": d.url,
+        "published_in": d.published_in,
+        "notes": d.notes,
+        "silent_on": list(d.silent_on),
+        "statements": len(d.statements),
+    }
+
+
+def statement_record(ref: StatementRef) -> dict:
+    """The JSON shape of a statement."""
+    st = ref.statement
+    return {
+        "source": ref.source,
+        "id": st.id,
+        "text": st.text,
+        "section": st.section,
+        "stances": dict(st.stances),
+        "note": st.note,
+    }
+
+
+def statements_on_topics(refs: list[StatementRef], topics: list[str] | None) -> list[StatementRef]:
+    """The statements that take a stance on any of the topics (all of them when topics is empty)."""
+    if not topics:
+        return refs
+    wanted = set(topics)
+    return [r for r in refs if wanted & set(r.stances)]
+
+
+def topic_usage(corpus: Corpus) -> list[dict]:
+    """Each topic with how many statements of each source touch it."""
+    rows = []
+    for topic in corpus.topics:
+        counts = {}
+        for source in corpus.sources:
+            n = sum(1 for st in source.data.statements if topic.key in st.stances)
+            counts[source.key] = n
+        rows.append({
+            "key": topic.key,
+            "label": topic.label,
+            "proposition": topic.proposition,
+            "description": topic.description,
+            "aliases": list(topic.aliases),
+            "statements": counts,
+            "total": sum(counts.values()),
+            "sources_using": sum(1 for n in counts.values() if n),
+        })
+    return rows
+
+
+def corpus_counts(corpus: Corpus) -> dict:
+    return {
+        "sources": len(corpus.sources),
+        "statements": sum(len(s.data.statements) for s in corpus.sources),
+        "topics": len(corpus.topics),
+    }
