@@ -138,7 +138,7 @@ def _friendly(err: dict, loc: tuple) -> str:
         want = "a list" if kind == "list_type" else "a mapping"
         return f"'{field}' must be {want}"
     if kind == "string_too_short":
-        return f"'{field}' is empty"
+        return f"'{field}' is empty; write the verbatim quote" if field == "text" else f"'{field}' is empty"
     if kind == "string_too_long":
         limit = err.get("ctx", {}).get("max_length")
         return f"'{field}' is too long ({len(value)} characters; the limit is {limit})"
@@ -235,30 +235,44 @@ def load_source(path: Path, topic_keys: list[str], root: Path) -> tuple[Any, lis
             f"something like '{_slugify_key(key)}{path.suffix}'")))
     parsed, data, file_problems = _load_file(path, SourceFile, "statements")
     problems.extend(file_problems)
-    if parsed is None:
-        return None, problems
-    known = set(topic_keys)
-    seen: dict[str, int] = {}
-    for i, st in enumerate(parsed.statements):
-        if st.id in seen:
-            at = locate(data, ("statements", i, "id"))
-            problems.append(Problem(shown, at.line, at.column, f"statement '{st.id}'",
-                f"duplicate id (first used by statement {seen[st.id] + 1}); give this one another id"))
-        else:
-            seen[st.id] = i
-        for topic in st.stances:
-            if topic not in known:
-                at = locate(data, ("statements", i, "stances", topic), key_position=True)
-                problems.append(Problem(shown, at.line, at.column, f"statement '{st.id}' stances",
-                    unknown_name_message("topic", topic, sorted(known)) if known else f"unknown topic '{topic}'"))
-    for j, topic in enumerate(parsed.silent_on):
-        if topic not in known:
-            at = locate(data, ("silent_on", j))
-            problems.append(Problem(shown, at.line, at.column, "silent_on",
-                unknown_name_message("topic", topic, sorted(known))))
+    if isinstance(data, dict):
+        problems.extend(_cross_check(data, shown, set(topic_keys)))
     if problems:
         return None, problems
     return Source(key=key, path=str(path), data=parsed), []
+
+
+def _cross_check(data: dict, shown: str, known: set[str]) -> list[Problem]:
+    """Duplicate ids and unknown topics, checked on the raw data so they are found even when
+    other fields of the same file are invalid."""
+    problems = []
+    seen: dict[str, int] = {}
+    statements = data.get("statements")
+    for i, st in enumerate(statements if isinstance(statements, list) else []):
+        if not isinstance(st, dict):
+            continue
+        sid = st.get("id")
+        if isinstance(sid, str):
+            if sid in seen:
+                at = locate(data, ("statements", i, "id"))
+                problems.append(Problem(shown, at.line, at.column, f"statement '{sid}'",
+                    f"duplicate id (first used by statement {seen[sid] + 1}); give this one another id"))
+            else:
+                seen[sid] = i
+        stances = st.get("stances")
+        label = f"statement '{sid}'" if isinstance(sid, str) else f"statement {i + 1}"
+        for topic in stances if isinstance(stances, dict) else {}:
+            if isinstance(topic, str) and topic not in known:
+                at = locate(data, ("statements", i, "stances", topic), key_position=True)
+                problems.append(Problem(shown, at.line, at.column, f"{label} stances",
+                    unknown_name_message("topic", topic, sorted(known)) if known else f"unknown topic '{topic}'"))
+    silent = data.get("silent_on")
+    for j, topic in enumerate(silent if isinstance(silent, list) else []):
+        if isinstance(topic, str) and topic not in known:
+            at = locate(data, ("silent_on", j))
+            problems.append(Problem(shown, at.line, at.column, "silent_on",
+                unknown_name_message("topic", topic, sorted(known))))
+    return problems
 
 
 def _slugify_key(text: str) -> str:

@@ -135,7 +135,9 @@ def _plain(message: str) -> str:
     if "found character '\\t'" in message:
         message += " (tabs cannot indent YAML; use spaces)"
     if "found duplicate key" in message or "duplicate key" in message:
-        message = message.split(" To suppress this")[0]
+        message = message.split(" To suppress this")[0] + "; remove one of them"
+    if "while scanning a quoted scalar" in message:
+        message += " (a quote is opened and never closed)"
     return message
 
 

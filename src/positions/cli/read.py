@@ -1,0 +1,94 @@
+"""Read-only commands: sources, show, topics, validate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from positions.cli import ListFormat, _corpus, _echo, _print, app, state
+
+@app.command()
+def sources(fmt: ListFormat = typer.Option(ListFormat.table, "--format", help="table or json.")) -> None:
+    """List the sources: key, name, date, kind and statement count.
+
+    Example: positions sources --format json
+    """
+    from positions.summary import source_record
+
+    corpus = _corpus()
+    rows = [source_record(s) for s in corpus.sources]
+    if fmt is ListFormat.json:
+        from positions.render.json import to_json
+
+        _echo(to_json({"sources": rows}))
+    else:
+        from positions.render.terminal import sources_table
+
+        _print(sources_table(rows))
+
+
+@app.command()
+def show(
+    key: str = typer.Argument(..., help="Source key, e.g. alliance."),
+    topic: list[str] = typer.Option([], "--topic", "-t", help="Only statements on this topic (repeatable)."),
+    fmt: ListFormat = typer.Option(ListFormat.table, "--format", help="table or json."),
+) -> None:
+    """Show a source's statements with section, topics and stances.
+
+    Example: positions show alliance --topic public-ownership
+    """
+    from positions.corpus import require_sources, require_topics
+    from positions.summary import source_record, statement_record, statements_on_topics
+
+    corpus = _corpus()
+    require_sources(corpus, [key])
+    topics = require_topics(corpus, topic)
+    source = corpus.source_map[key]
+    statements = [statement_record(r) for r in statements_on_topics(source.statements, topics)]
+    record = source_record(source)
+    if fmt is ListFormat.json:
+        from positions.render.json import to_json
+
+        _echo(to_json({"source": record, "statements": statements}))
+    else:
+        from positions.render.terminal import statements_table
+
+        _print(statements_table(record, statements))
+
+
+@app.command()
+def topics(fmt: ListFormat = typer.Option(ListFormat.table, "--format", help="table or json.")) -> None:
+    """List the topic taxonomy with how many statements of each source touch each topic.
+
+    Example: positions topics
+    """
+    from positions.summary import topic_usage
+
+    corpus = _corpus()
+    rows = topic_usage(corpus)
+    if fmt is ListFormat.json:
+        from positions.render.json import to_json
+
+        _echo(to_json({"topics": rows}))
+    else:
+        from positions.render.terminal import topics_table
+
+        _print(topics_table(rows, corpus.source_keys))
+
+
+@app.command()
+def validate(
+    directory: Optional[Path] = typer.Argument(None, metavar="[DIR]", help="Corpus folder (default: the corpus in use)."),
+) -> None:
+    """Check a corpus; print 'OK: N sources, M statements, T topics' or every problem found.
+
+    Example: positions validate mycorpus
+    """
+    from positions.corpus import find_data_dir, load_corpus
+    from positions.summary import corpus_counts
+
+    root = find_data_dir(directory or state.data).path
+    counts = corpus_counts(load_corpus(root))
+    typer.echo(f"OK: {counts['sources']} sources, {counts['statements']} statements, {counts['topics']} topics")
