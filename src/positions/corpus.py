@@ -123,6 +123,8 @@ def _friendly(err: dict, loc: tuple) -> str:
     value = err.get("input")
     if kind == "string_type":
         got = type(value).__name__
+        if value is None:
+            return f"'{field}' is empty; write the verbatim quote" if field == "text" else f"'{field}' is empty"
         if isinstance(value, (int, float)):
             return f"'{field}' must be text, not the number {value!r}; put it in quotes"
         if isinstance(value, list):
@@ -194,7 +196,7 @@ def _load_file(path: Path, model: Any, list_field: str) -> tuple[Any, Any, list[
         return None, None, [Problem(shown, 0, 0, "", f"file is empty; it needs at least {hint}")]
     if not isinstance(data, dict):
         at = locate(data, ())
-        return None, data, [Problem(shown, at.line or 1, at.column, "", "must be a mapping of fields, not a list or a single value")]
+        return None, data, [Problem(shown, at.line or 1, at.column or 1, "", "must be a mapping of fields, not a list or a single value")]
     try:
         return model.model_validate(data), data, []
     except ValidationError as exc:

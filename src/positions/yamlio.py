@@ -8,6 +8,7 @@ one document per file, bounded size and depth. Every problem comes back as a `Pr
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -85,6 +86,7 @@ def _check_events(yaml: Any, text: str, shown: str) -> None:
 
     depth = 0
     documents = 0
+    anchored = None
     for event in yaml.parse(text):
         if isinstance(event, DocumentStartEvent):
             documents += 1
@@ -95,6 +97,8 @@ def _check_events(yaml: Any, text: str, shown: str) -> None:
             raise YamlProblems([_mark_problem(shown, event.start_mark,
                 f"uses the alias '*{event.anchor}'; aliases are not allowed, write the value out")])
         if isinstance(event, NodeEvent):
+            if anchored is None and getattr(event, "anchor", None) and not isinstance(event, AliasEvent):
+                anchored = event
             tag = getattr(event, "tag", None)
             if tag is not None and str(tag) not in _PLAIN_TAGS:
                 raise YamlProblems([_mark_problem(shown, event.start_mark,
@@ -106,6 +110,30 @@ def _check_events(yaml: Any, text: str, shown: str) -> None:
                     f"is nested more than {MAX_DEPTH} levels deep; a corpus file needs at most 4")])
         elif isinstance(event, CollectionEndEvent):
             depth -= 1
+    if anchored is not None:
+        raise YamlProblems([_mark_problem(shown, anchored.start_mark,
+            f"defines the anchor '&{anchored.anchor}'; anchors are not allowed, remove it")])
+
+
+_TIMESTAMP_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt \t]|$)")
+
+
+def _bad_date_problem(text: str, shown: str, exc: ValueError) -> Problem:
+    """Where an unquoted impossible date (2019-02-30) sits: the YAML library fails to build it."""
+    import datetime as dt
+
+    from ruamel.yaml.events import ScalarEvent
+
+    for event in round_trip_yaml().parse(text):
+        if isinstance(event, ScalarEvent) and not event.style:
+            m = _TIMESTAMP_RE.match(event.value)
+            if m:
+                try:
+                    dt.date(*(int(g) for g in m.groups()))
+                except ValueError:
+                    return _mark_problem(shown, event.start_mark, (
+                        f"'{event.value}' is not a real date; write YYYY, YYYY-MM or YYYY-MM-DD"))
+    return Problem(shown, 0, 0, "", f"invalid YAML: {exc}")
 
 
 def load_yaml(path: Path) -> Any:
@@ -128,6 +156,8 @@ def load_yaml(path: Path) -> Any:
         raise YamlProblems([Problem(shown, 0, 0, "", f"invalid YAML: {_plain(str(exc))}")])
     except RecursionError:
         raise YamlProblems([Problem(shown, 0, 0, "", "is nested too deeply to read")])
+    except ValueError as exc:
+        raise YamlProblems([_bad_date_problem(text, shown, exc)])
 
 
 def _plain(message: str) -> str:
@@ -156,6 +186,7 @@ def locate(root: Any, loc: tuple, key_position: bool = False) -> Located:
     """
     node = root
     line, col = 0, 0
+    known = bool(loc)
     for i, part in enumerate(loc):
         lc = getattr(node, "lc", None)
         last = i == len(loc) - 1
@@ -166,7 +197,9 @@ def locate(root: Any, loc: tuple, key_position: bool = False) -> Located:
                 node = node[part]
             elif isinstance(node, dict) and part in node:
                 if lc is not None:
-                    line, col = lc.key(part) if (last and key_position) else lc.value(part)
+                    # A null value has no position of its own (it would point past the key's line).
+                    on_key = last and (key_position or node[part] is None)
+                    line, col = lc.key(part) if on_key else lc.value(part)
                 node = node[part]
             else:
                 break
@@ -176,4 +209,5 @@ def locate(root: Any, loc: tuple, key_position: bool = False) -> Located:
         lc = getattr(node, "lc", None)
         if lc is not None and not key_position and (line, col) == (0, 0):
             line, col = lc.line, lc.col
-    return Located(line + 1 if (line or col or loc) else 0, col + 1)
+            known = True
+    return Located(line + 1, col + 1) if (line or col or known) else Located(0, 0)

@@ -1,0 +1,48 @@
+"""The user cache folder and atomic, corruption-tolerant cache files."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+ENV_CACHE = "POSITIONS_CACHE_DIR"
+
+
+def cache_dir() -> Path:
+    """$POSITIONS_CACHE_DIR, else the platform's user cache folder for positions."""
+    env = os.environ.get(ENV_CACHE)
+    if env:
+        return Path(env)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("positions", appauthor=False))
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write via a temporary file in the same folder, fsync, then rename over the target."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def clear_cache() -> tuple[Path, int]:
+    """Remove the cache folder; return it and how many files it held."""
+    folder = cache_dir()
+    if not folder.exists():
+        return folder, 0
+    count = sum(1 for p in folder.rglob("*") if p.is_file())
+    shutil.rmtree(folder, ignore_errors=True)
+    return folder, count

@@ -1,0 +1,89 @@
+"""Static sentence embeddings (WordLlama's bundled 256-d model), cached by text hash.
+
+The model ships inside the wordllama wheel; it is loaded from there with downloads disabled, and
+only when some text has no cached vector.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+MODEL_ID = "wordllama-0.4.0.post1-l2_supercat-256"
+DIM = 256
+
+
+@lru_cache(maxsize=1)
+def _model():
+    import wordllama
+    from wordllama import WordLlama
+
+    folder = Path(wordllama.__file__).parent
+    return WordLlama.load(dim=DIM, cache_dir=folder, disable_download=True)
+
+
+def embed_uncached(texts: list[str]) -> np.ndarray:
+    """Unit vectors, one row per text (float32)."""
+    if not texts:
+        return np.zeros((0, DIM), dtype=np.float32)
+    vectors = _model().embed(texts, norm=True)
+    return np.asarray(vectors, dtype=np.float32)
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha256(f"{MODEL_ID}\0{text}".encode()).hexdigest()[:32]
+
+
+class EmbeddingStore:
+    """Embeddings of many texts, read from and written back to one cache file."""
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        self._vectors: dict[str, np.ndarray] = {}
+        self._dirty = False
+        if path is not None:
+            self._read()
+
+    def _read(self) -> None:
+        try:
+            with np.load(self.path, allow_pickle=False) as npz:
+                keys, vectors = npz["keys"], npz["vectors"]
+            if vectors.ndim != 2 or vectors.shape[1] != DIM or len(keys) != len(vectors):
+                return
+            self._vectors = {str(k): v for k, v in zip(keys, vectors)}
+        except Exception:  # a missing, stale or corrupt cache is rebuilt, never fatal
+            self._vectors = {}
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        keys = [text_key(t) for t in texts]
+        missing = sorted({k: t for k, t in zip(keys, texts) if k not in self._vectors}.items())
+        if missing:
+            fresh = embed_uncached([t for _, t in missing])
+            for (k, _), v in zip(missing, fresh):
+                self._vectors[k] = v
+            self._dirty = True
+        if not texts:
+            return np.zeros((0, DIM), dtype=np.float32)
+        return np.stack([self._vectors[k] for k in keys]).astype(np.float32)
+
+    def save(self, keep: list[str] | None = None) -> None:
+        """Write the cache back if it changed; failures to write are ignored (it is only a cache)."""
+        if self.path is None or not self._dirty:
+            return
+        from positions.cache import write_atomic
+
+        items = sorted(self._vectors.items())
+        if keep is not None:
+            wanted = {text_key(t) for t in keep}
+            items = [(k, v) for k, v in items if k in wanted]
+        buf = io.BytesIO()
+        np.savez(buf, keys=np.array([k for k, _ in items]), vectors=np.stack([v for _, v in items]) if items else np.zeros((0, DIM), np.float32))
+        try:
+            write_atomic(self.path, buf.getvalue())
+        except OSError:
+            pass
+        self._dirty = False

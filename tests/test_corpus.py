@@ -1,0 +1,654 @@
+"""Loader tests: every way `load_corpus` rejects a corpus, and the odd inputs it must accept.
+
+Expected problems are stated compactly, as in yamllint's tests/common.py:
+(file suffix, 1-based line, column, message substring). Line and column are 0 when unknown.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from positions.corpus import load_corpus
+from positions.errors import CorpusError, Problem
+from positions.models import Corpus
+
+from conftest import SHIPPED_DATA
+
+OK_SOURCE = "name: Foo\nstatements:\n  - id: a\n    text: A quote.\n"
+
+
+def problems_of(corpus_dir: Path) -> list[Problem]:
+    with pytest.raises(CorpusError) as info:
+        load_corpus(corpus_dir)
+    return info.value.problems
+
+
+def assert_problems(corpus_dir: Path, expected: list[tuple[str, int, int, str]]) -> list[Problem]:
+    """The corpus fails with exactly these problems, in this (sorted) order."""
+    problems = problems_of(corpus_dir)
+    got = [(p.path, p.line, p.column, p.message) for p in problems]
+    assert len(problems) == len(expected), f"expected {len(expected)} problems, got:\n" + "\n".join(
+        map(str, problems)
+    )
+    for problem, (suffix, line, column, fragment) in zip(problems, expected):
+        assert problem.path.replace(os.sep, "/").endswith(suffix), got
+        assert (problem.line, problem.column) == (line, column), (str(problem), got)
+        assert fragment in problem.message, (str(problem), got)
+    return problems
+
+
+def one_source(make_corpus, text: str | bytes, key: str = "x"):
+    return make_corpus(sources={key: text})
+
+
+# --- malformed YAML ---------------------------------------------------------------------------
+
+
+def test_unclosed_quote(make_corpus):
+    root = one_source(make_corpus, 'name: "Foo\nstatements: []\n')
+    assert_problems(root, [("sources/x.yaml", 3, 1, "a quote is opened and never closed")])
+
+
+def test_tab_indentation(make_corpus):
+    root = one_source(make_corpus, "name: Foo\nstatements:\n\t- id: a\n\t  text: b\n")
+    (problem,) = assert_problems(root, [("sources/x.yaml", 3, 1, "tabs cannot indent YAML; use spaces")])
+    assert problem.message.startswith("invalid YAML:")
+
+
+def test_bad_indentation(make_corpus):
+    root = one_source(make_corpus, "name: Foo\nstatements:\n  - id: a\n    text: b\n   section: c\n")
+    assert_problems(root, [("sources/x.yaml", 5, 4, "invalid YAML:")])
+
+
+def test_malformed_topics_file(make_corpus):
+    root = make_corpus(topics="topics:\n  - key: a\n    label: 'A\n")
+    problems = problems_of(root)
+    assert any(p.path.endswith("topics.yaml") and "invalid YAML" in p.message for p in problems)
+
+
+def test_yaml_errors_carry_no_library_boilerplate(make_corpus):
+    root = one_source(make_corpus, "name: Foo\nname: Bar\nstatements: []\n")
+    (problem,) = problems_of(root)
+    assert "To suppress this" not in problem.message
+    assert "\n" not in problem.message
+
+
+# --- unknown fields ---------------------------------------------------------------------------
+
+
+def test_unknown_top_level_field_lists_allowed_fields(make_corpus):
+    root = one_source(make_corpus, "name: Foo\ncolour: red\n" + OK_SOURCE.split("\n", 1)[1])
+    (problem,) = assert_problems(root, [("sources/x.yaml", 2, 1, "unknown field 'colour'")])
+    assert "allowed: name, title, date" in problem.message
+    assert problem.where == "colour"
+
+
+def test_unknown_top_level_field_did_you_mean(make_corpus):
+    root = one_source(make_corpus, "name: Foo\ntitel: T\n" + OK_SOURCE.split("\n", 1)[1])
+    assert_problems(root, [("sources/x.yaml", 2, 1, "unknown field 'titel'; did you mean 'title'?")])
+
+
+def test_unknown_statement_field_did_you_mean(make_corpus):
+    root = one_source(make_corpus, OK_SOURCE + "    sectoin: Principles\n")
+    (problem,) = assert_problems(
+        root, [("sources/x.yaml", 5, 5, "unknown field 'sectoin'; did you mean 'section'?")]
+    )
+    assert problem.where == "statement 'a' sectoin"
+
+
+def test_misspelt_required_field_reports_missing_and_unknown(make_corpus):
+    root = one_source(make_corpus, "name: Foo\nstatements:\n  - id: a\n    txt: b\n")
+    assert_problems(
+        root,
+        [
+            ("sources/x.yaml", 3, 5, "'text' is missing; add it"),
+            ("sources/x.yaml", 4, 5, "unknown field 'txt'; did you mean 'text'?"),
+        ],
+    )
+
+
+def test_missing_required_top_level_field(make_corpus):
+    root = one_source(make_corpus, "name: Foo\n")
+    assert_problems(root, [("sources/x.yaml", 1, 1, "'statements' is missing; add it")])
+
+
+def test_unknown_topic_field(make_corpus):
+    root = make_corpus(
+        topics="topics:\n  - key: a\n    label: A\n    proposition: P.\n    aliasses: [x]\n",
+        sources={"x": OK_SOURCE},
+    )
+    assert_problems(root, [("topics.yaml", 5, 5, "unknown field 'aliasses'; did you mean 'aliases'?")])
+
+
+def test_topic_missing_label(make_corpus):
+    root = make_corpus(
+        topics="topics:\n  - key: a\n    proposition: P.\n", sources={"x": OK_SOURCE}
+    )
+    assert_problems(root, [("topics.yaml", 2, 5, "'label' is missing; add it")])
+
+
+# --- statement content ------------------------------------------------------------------------
+
+
+def test_duplicate_statement_ids(make_corpus):
+    root = one_source(
+        make_corpus, "name: Foo\nstatements:\n  - id: a\n    text: b\n  - id: a\n    text: c\n"
+    )
+    (problem,) = assert_problems(
+        root, [("sources/x.yaml", 5, 9, "duplicate id (first used by statement 1)")]
+    )
+    assert problem.where == "statement 'a'"
+
+
+def test_duplicate_ids_found_even_when_other_fields_are_invalid(make_corpus):
+    root = one_source(
+        make_corpus,
+        "name: Foo\ncolour: red\nstatements:\n  - id: a\n    text: b\n  - id: a\n    text: c\n",
+    )
+    assert_problems(
+        root,
+        [
+            ("sources/x.yaml", 2, 1, "unknown field 'colour'"),
+            ("sources/x.yaml", 6, 9, "duplicate id"),
+        ],
+    )
+
+
+@pytest.mark.parametrize("text", ["''", "'   '", '""'])
+def test_empty_text(make_corpus, text):
+    root = one_source(make_corpus, f"name: Foo\nstatements:\n  - id: a\n    text: {text}\n")
+    assert_problems(root, [("sources/x.yaml", 4, 11, "'text' is empty; write the verbatim quote")])
+
+
+def test_null_text(make_corpus):
+    root = one_source(make_corpus, "name: Foo\nstatements:\n  - id: a\n    text:\n")
+    # A null value has no position of its own: the problem points at its key.
+    assert_problems(root, [("sources/x.yaml", 4, 5, "'text' is empty; write the verbatim quote")])
+
+
+def test_null_name(make_corpus):
+    root = one_source(make_corpus, "name:\nstatements: []\n")
+    assert_problems(root, [("sources/x.yaml", 1, 1, "'name' is empty")])
+
+
+def test_invalid_statement_id_slug(make_corpus):
+    root = one_source(make_corpus, "name: Foo\nstatements:\n  - id: Not A Slug\n    text: b\n")
+    assert_problems(root, [("sources/x.yaml", 3, 9, "'Not A Slug' is not a valid id")])
+
+
+def test_control_character_in_text(make_corpus):
+    root = one_source(make_corpus, 'name: Foo\nstatements:\n  - id: a\n    text: "a\\x07b"\n')
+    assert_problems(root, [("sources/x.yaml", 4, 11, "control character U+0007")])
+
+
+def test_bidi_override_in_text(make_corpus):
+    root = one_source(make_corpus, 'name: Foo\nstatements:\n  - id: a\n    text: "abc\\u202Edef"\n')
+    assert_problems(root, [("sources/x.yaml", 4, 11, "direction-override character U+202E")])
+
+
+def test_text_too_long(make_corpus):
+    root = one_source(make_corpus, f"name: Foo\nstatements:\n  - id: a\n    text: {'x' * 10_001}\n")
+    assert_problems(root, [("sources/x.yaml", 4, 11, "'text' is too long (10001 characters; the limit is 10000)")])
+
+
+# --- stances ----------------------------------------------------------------------------------
+
+
+def test_unknown_topic_in_stances_did_you_mean(make_corpus):
+    root = one_source(make_corpus, OK_SOURCE + "    stances:\n      public-ownershp: support\n")
+    (problem,) = assert_problems(
+        root,
+        [("sources/x.yaml", 6, 7, "unknown topic 'public-ownershp'; did you mean 'public-ownership'?")],
+    )
+    assert "(known: local-delivery, public-ownership, unpaid-work)" in problem.message
+    assert problem.where == "statement 'a' stances"
+
+
+def test_unknown_topic_without_close_match(make_corpus):
+    root = one_source(make_corpus, OK_SOURCE + "    stances:\n      zzz: support\n")
+    (problem,) = assert_problems(root, [("sources/x.yaml", 6, 7, "unknown topic 'zzz'")])
+    assert "did you mean" not in problem.message
+
+
+def test_unknown_topic_in_silent_on(make_corpus):
+    root = one_source(make_corpus, "silent_on: [unpaid-wrk]\n" + OK_SOURCE)
+    assert_problems(root, [("sources/x.yaml", 1, 13, "unknown topic 'unpaid-wrk'; did you mean 'unpaid-work'?")])
+
+
+@pytest.mark.parametrize("value", ["agree", "Support", "yes"])
+def test_invalid_stance_value(make_corpus, value):
+    root = one_source(make_corpus, OK_SOURCE + f"    stances:\n      unpaid-work: {value}\n")
+    (problem,) = assert_problems(
+        root, [("sources/x.yaml", 6, 20, f"'{value}' is not a stance; use support, oppose, mixed or neutral")]
+    )
+    assert problem.where == "statement 'a' stances.unpaid-work"
+
+
+def test_every_stance_value_is_accepted(make_corpus):
+    lines = "".join(
+        f"  - id: s{i}\n    text: T{i}.\n    stances:\n      unpaid-work: {stance}\n"
+        for i, stance in enumerate(["support", "oppose", "mixed", "neutral"])
+    )
+    corpus = load_corpus(one_source(make_corpus, "name: Foo\nstatements:\n" + lines))
+    assert [r.stances["unpaid-work"] for r in corpus.statements()] == ["support", "oppose", "mixed", "neutral"]
+
+
+def test_stances_must_be_a_mapping(make_corpus):
+    root = one_source(make_corpus, OK_SOURCE + "    stances: [unpaid-work]\n")
+    assert_problems(root, [("sources/x.yaml", 5, 14, "'stances' must be a mapping")])
+
+
+# --- dates ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "stored"),
+    [
+        ('"2019"', "2019"),
+        ("2019", "2019"),  # a bare year is an int in YAML
+        ('"2019-03"', "2019-03"),
+        ("2019-03", "2019-03"),
+        ('"2019-03-05"', "2019-03-05"),
+        ("2019-03-05", "2019-03-05"),  # an unquoted YAML date
+        ('"2020-02-29"', "2020-02-29"),
+    ],
+)
+def test_valid_dates(make_corpus, written, stored):
+    corpus = load_corpus(one_source(make_corpus, f"date: {written}\n" + OK_SOURCE))
+    assert corpus.source_map["x"].data.date == stored
+
+
+@pytest.mark.parametrize(
+    ("written", "column", "fragment"),
+    [
+        ('"March 2019"', 7, "'March 2019' is not a date; write YYYY, YYYY-MM or YYYY-MM-DD"),
+        ('"19"', 7, "'19' is not a date"),
+        ('"2019/03/05"', 7, "'2019/03/05' is not a date"),
+        ('"2019-3"', 7, "'2019-3' is not a date"),
+        ('"2019-13"', 7, "'2019-13' is not a real date"),
+        ("2019-13", 7, "'2019-13' is not a real date"),
+        ('"2019-02-30"', 7, "'2019-02-30' is not a real date"),
+        ('"2019-00"', 7, "'2019-00' is not a real date"),
+        ("2019.5", 7, "must be text, not the number 2019.5"),
+    ],
+)
+def test_invalid_dates(make_corpus, written, column, fragment):
+    root = one_source(make_corpus, f"name: Foo\ndate: {written}\nstatements:\n  - id: a\n    text: b\n")
+    assert_problems(root, [("sources/x.yaml", 2, column, fragment)])
+
+
+@pytest.mark.parametrize("written", ["2019-02-30", "2019-13-01", "2019-02-30 10:00:00"])
+def test_unquoted_impossible_date_is_a_problem_not_a_crash(make_corpus, written):
+    # The YAML library fails to build these timestamps itself; that must still be a Problem.
+    root = one_source(make_corpus, f"name: Foo\ndate: {written}\nstatements:\n  - id: a\n    text: b\n")
+    assert_problems(root, [("sources/x.yaml", 2, 7, f"'{written}' is not a real date")])
+
+
+# --- keys and types ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("stem", "suggestion"),
+    [("Bad_Key", "bad-key.yaml"), ("1st", "source-1st.yaml"), ("under_score", "under-score.yaml"),
+     ("trailing-", "trailing.yaml")],
+)
+def test_source_key_must_be_a_lowercase_slug(make_corpus, stem, suggestion):
+    root = one_source(make_corpus, OK_SOURCE, key=stem)
+    (problem,) = assert_problems(
+        root, [(f"sources/{stem}.yaml", 0, 0, f"source key '{stem}' (the file name) is not a lowercase slug")]
+    )
+    assert f"something like '{suggestion}'" in problem.message
+
+
+def test_source_key_problem_is_reported_with_the_files_other_problems(make_corpus):
+    root = one_source(make_corpus, "name: Foo\ncolour: red\nstatements: []\n", key="Bad")
+    assert_problems(
+        root,
+        [("sources/Bad.yaml", 0, 0, "not a lowercase slug"), ("sources/Bad.yaml", 2, 1, "unknown field 'colour'")],
+    )
+
+
+def test_duplicate_topic_keys(make_corpus):
+    topics = (
+        "topics:\n"
+        "  - key: a\n    label: A\n    proposition: P.\n"
+        "  - key: b\n    label: B\n    proposition: P.\n"
+        "  - key: a\n    label: A again\n    proposition: P.\n"
+    )
+    root = make_corpus(topics=topics, sources={"x": OK_SOURCE})
+    (problem,) = assert_problems(root, [("topics.yaml", 8, 10, "duplicate topic key (first at topic 1); rename one")])
+    assert problem.where == "topic 'a'"
+
+
+def test_topic_key_must_be_a_slug(make_corpus):
+    root = make_corpus(topics="topics:\n  - key: Bad Key\n    label: B\n    proposition: P.\n", sources={})
+    assert_problems(root, [("topics.yaml", 2, 10, "'Bad Key' is not a valid key")])
+
+
+def test_number_as_id(make_corpus):
+    root = one_source(make_corpus, "name: Foo\nstatements:\n  - id: 42\n    text: b\n")
+    (problem,) = assert_problems(
+        root, [("sources/x.yaml", 3, 9, "'id' must be text, not the number 42; put it in quotes")]
+    )
+    assert problem.where == "statement 1 id"
+
+
+def test_quoted_number_as_id_is_fine(make_corpus):
+    corpus = load_corpus(one_source(make_corpus, "name: Foo\nstatements:\n  - id: '42'\n    text: b\n"))
+    assert corpus.statement("x/42") is not None
+
+
+def test_list_where_text_belongs(make_corpus):
+    root = one_source(make_corpus, "name: Foo\nstatements:\n  - id: a\n    text: [one, two]\n")
+    assert_problems(root, [("sources/x.yaml", 4, 11, "'text' must be text, not a list")])
+
+
+def test_mapping_where_name_belongs(make_corpus):
+    root = one_source(make_corpus, "name: {first: Foo}\nstatements: []\n")
+    assert_problems(root, [("sources/x.yaml", 1, 7, "'name' must be text, not a mapping")])
+
+
+def test_statements_must_be_a_list(make_corpus):
+    root = one_source(make_corpus, "name: Foo\nstatements: lots\n")
+    assert_problems(root, [("sources/x.yaml", 2, 13, "'statements' must be a list")])
+
+
+@pytest.mark.parametrize("body", ["- a\n- b\n", "hello\n", "42\n"])
+def test_file_must_be_a_mapping(make_corpus, body):
+    root = one_source(make_corpus, body)
+    assert_problems(root, [("sources/x.yaml", 1, 1, "must be a mapping of fields, not a list or a single value")])
+
+
+# --- plain YAML only --------------------------------------------------------------------------
+
+
+def test_duplicate_mapping_keys(make_corpus):
+    root = one_source(make_corpus, "name: Foo\nname: Bar\nstatements:\n  - id: a\n    text: b\n")
+    assert_problems(root, [("sources/x.yaml", 2, 1, 'duplicate key "name"')])
+
+
+def test_duplicate_keys_in_a_statement(make_corpus):
+    root = one_source(make_corpus, "name: Foo\nstatements:\n  - id: a\n    text: b\n    text: c\n")
+    assert_problems(root, [("sources/x.yaml", 5, 5, 'duplicate key "text"')])
+
+
+def test_aliases_are_rejected(make_corpus):
+    root = one_source(make_corpus, "name: &n Foo\ntitle: *n\nstatements:\n  - id: a\n    text: b\n")
+    assert_problems(root, [("sources/x.yaml", 2, 8, "uses the alias '*n'; aliases are not allowed")])
+
+
+def test_alias_bomb_is_rejected_quickly(make_corpus):
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 10)]
+    root = one_source(make_corpus, "\n".join(lines) + "\n")
+    assert_problems(root, [("sources/x.yaml", 2, 11, "uses the alias '*a0'")])
+
+
+def test_anchors_are_rejected(make_corpus):
+    # docs/corpus-format.md: "no aliases or anchors".
+    root = one_source(make_corpus, "name: &n Foo\nstatements:\n  - id: a\n    text: b\n")
+    assert_problems(root, [("sources/x.yaml", 1, 7, "defines the anchor '&n'; anchors are not allowed")])
+
+
+def test_python_tag_is_rejected_and_nothing_runs(make_corpus, tmp_path):
+    marker = tmp_path / "PWNED"
+    body = (
+        f"name: !!python/object/apply:os.system ['touch {marker}']\n"
+        f"title: !!python/object/apply:pathlib.Path.touch [!!python/object/apply:pathlib.Path ['{marker}']]\n"
+        "statements:\n  - id: a\n    text: b\n"
+    )
+    root = one_source(make_corpus, body)
+    assert_problems(
+        root, [("sources/x.yaml", 1, 7, "uses the tag 'tag:yaml.org,2002:python/object/apply:os.system'")]
+    )
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize(
+    ("value", "tag"),
+    [
+        ("!!python/object:positions.models.Corpus {}", "python/object:positions.models.Corpus"),
+        ("!!python/name:os.system", "python/name:os.system"),
+        ("!local thing", "!local"),
+        ("!!binary aGVsbG8=", "binary"),
+        ("!!set {a, b}", "set"),
+    ],
+)
+def test_custom_tags_are_rejected(make_corpus, value, tag):
+    root = one_source(make_corpus, f"name: Foo\ntitle: {value}\nstatements:\n  - id: a\n    text: b\n")
+    (problem,) = assert_problems(root, [("sources/x.yaml", 2, 8, "custom tags are not allowed")])
+    assert tag in problem.message
+
+
+def test_multiple_documents(make_corpus):
+    root = one_source(make_corpus, OK_SOURCE + "---\nname: Bar\nstatements: []\n")
+    assert_problems(root, [("sources/x.yaml", 5, 1, "holds more than one YAML document ('---')")])
+
+
+def test_single_explicit_document_is_fine(make_corpus):
+    corpus = load_corpus(one_source(make_corpus, "---\n" + OK_SOURCE + "...\n"))
+    assert corpus.source_map["x"].name == "Foo"
+
+
+def test_deep_nesting_is_rejected(make_corpus):
+    root = one_source(make_corpus, OK_SOURCE + "    note: " + "[" * 40 + "]" * 40 + "\n")
+    assert_problems(root, [("sources/x.yaml", 5, 40, "is nested more than 32 levels deep")])
+
+
+@pytest.mark.parametrize("body", ["", "\n\n", "# only a comment\n# and another\n", "---\n"])
+def test_empty_and_comment_only_files(make_corpus, body):
+    root = one_source(make_corpus, body)
+    assert_problems(root, [("sources/x.yaml", 0, 0, "file is empty; it needs at least name: and statements:")])
+
+
+def test_empty_topics_file(make_corpus):
+    root = make_corpus(topics="# nothing yet\n", sources={"x": OK_SOURCE})
+    assert_problems(root, [("topics.yaml", 0, 0, "file is empty; it needs at least topics:")])
+
+
+def test_oversized_file_is_refused(make_corpus):
+    root = one_source(make_corpus, OK_SOURCE + "# " + "x" * (5 * 1024 * 1024) + "\n")
+    assert_problems(root, [("sources/x.yaml", 0, 0, "over the 5 MB limit")])
+
+
+# --- encodings and line ends ------------------------------------------------------------------
+
+
+def test_invalid_utf8(make_corpus):
+    root = one_source(make_corpus, b"name: Foo\nstatements:\n  - id: a\n    text: caf\xe9\n")
+    assert_problems(root, [("sources/x.yaml", 4, 14, "byte 0xe9 is not valid UTF-8; save the file as UTF-8")])
+
+
+def test_invalid_utf8_in_topics(make_corpus):
+    root = make_corpus(topics=b"topics:\n  - key: a\n    label: \xff\n    proposition: P.\n", sources={})
+    assert_problems(root, [("topics.yaml", 3, 12, "byte 0xff is not valid UTF-8")])
+
+
+def test_utf8_bom_loads(make_corpus):
+    root = make_corpus(
+        topics=b"\xef\xbb\xbftopics:\n  - key: a\n    label: A\n    proposition: P.\n",
+        sources={"x": b"\xef\xbb\xbf" + "name: Café\nstatements:\n  - id: a\n    text: b\n".encode()},
+    )
+    corpus = load_corpus(root)
+    assert corpus.source_map["x"].name == "Café"
+    assert [t.key for t in corpus.topics] == ["a"]
+
+
+def test_crlf_line_ends_load(make_corpus):
+    source = "name: Foo\nstatements:\n  - id: a\n    text: >-\n      one\n      two\n    stances:\n      unpaid-work: support\n"
+    root = one_source(make_corpus, source.replace("\n", "\r\n"))
+    corpus = load_corpus(root)
+    (ref,) = corpus.statements()
+    assert ref.text == "one two"
+    assert ref.stances == {"unpaid-work": "support"}
+
+
+def test_crlf_problems_keep_their_lines(make_corpus):
+    root = one_source(make_corpus, "name: Foo\r\ncolour: red\r\nstatements: []\r\n")
+    assert_problems(root, [("sources/x.yaml", 2, 1, "unknown field 'colour'")])
+
+
+def test_bom_and_crlf_together(make_corpus):
+    corpus = load_corpus(one_source(make_corpus, b"\xef\xbb\xbf" + OK_SOURCE.replace("\n", "\r\n").encode()))
+    assert corpus.source_map["x"].statements[0].text == "A quote."
+
+
+# --- several files, folder layout -------------------------------------------------------------
+
+
+def test_all_problems_across_files_at_once_and_sorted(make_corpus):
+    root = make_corpus(
+        topics="topics:\n  - key: a\n    label: A\n    proposition: P.\n    colour: red\n",
+        sources={
+            "zed": "name: Zed\nstatements:\n  - id: a\n    text: ''\n",
+            "alpha": "name: Alpha\nstatements:\n  - id: a\n    text: b\n    stances:\n      a: agree\n  - id: a\n    text: c\n",
+            "mid": "name: 'Mid\n",
+        },
+    )
+    problems = assert_problems(
+        root,
+        [
+            ("sources/alpha.yaml", 6, 10, "'agree' is not a stance"),
+            ("sources/alpha.yaml", 7, 9, "duplicate id"),
+            ("sources/mid.yaml", 2, 1, "invalid YAML"),
+            ("sources/zed.yaml", 4, 11, "'text' is empty"),
+            ("topics.yaml", 5, 5, "unknown field 'colour'"),
+        ],
+    )
+    assert problems == sorted(problems)
+
+
+def test_corpus_error_message_lists_every_problem(make_corpus):
+    root = make_corpus(sources={"a": "name: A\ncolour: red\nstatements: []\n", "b": ""})
+    with pytest.raises(CorpusError) as info:
+        load_corpus(root)
+    lines = str(info.value).splitlines()
+    assert len(lines) == 2
+    assert lines[0].endswith("sources/a.yaml:2:1: colour: unknown field 'colour' (allowed: name, title, date, kind, authors, url, published_in, notes, silent_on, statements)")
+    assert lines[1].endswith("sources/b.yaml: file is empty; it needs at least name: and statements:")
+
+
+def test_problem_str_format():
+    assert str(Problem("sources/x.yaml", 3, 1, "colour", "unknown field 'colour'")) == (
+        "sources/x.yaml:3:1: colour: unknown field 'colour'"
+    )
+    assert str(Problem("sources/x.yaml", 0, 0, "", "file is empty")) == "sources/x.yaml: file is empty"
+
+
+def test_problems_are_shown_relative_to_the_working_directory(make_corpus, monkeypatch):
+    root = one_source(make_corpus, "name: Foo\ncolour: red\nstatements: []\n")
+    monkeypatch.chdir(root)
+    (problem,) = problems_of(root)
+    assert problem.path == os.path.join("sources", "x.yaml")
+
+
+def test_not_a_corpus_folder(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert_problems(empty, [("empty", 0, 0, "is not a corpus folder: it has neither topics.yaml nor sources/")])
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
+def test_link_to_a_file_outside_the_corpus_is_refused(make_corpus, tmp_path):
+    outside = tmp_path / "outside.yaml"
+    outside.write_text(OK_SOURCE, encoding="utf-8")
+    root = make_corpus(sources={})
+    try:
+        os.symlink(outside, root / "sources" / "x.yaml")
+    except OSError:
+        pytest.skip("cannot create symlinks here")
+    (problem,) = problems_of(root)
+    assert "is a link to a file outside the corpus folder" in problem.message
+
+
+def test_yml_files_are_sources_and_hidden_files_are_ignored(make_corpus):
+    root = make_corpus(sources={"x.yml": OK_SOURCE, ".draft.yaml": "name: ['", "notes.txt": "junk: ["})
+    corpus = load_corpus(root)
+    assert corpus.source_keys == ["x"]
+
+
+# --- what loads -------------------------------------------------------------------------------
+
+
+def test_minimal_valid_source(make_corpus):
+    root = one_source(make_corpus, "name: Foo\nstatements:\n  - id: only-text\n    text: Just the quote.\n")
+    corpus = load_corpus(root)
+    assert isinstance(corpus, Corpus)
+    (source,) = corpus.sources
+    assert (source.key, source.name) == ("x", "Foo")
+    (ref,) = source.statements
+    assert (ref.ref, ref.text, ref.stances, ref.statement.section, ref.statement.note) == (
+        "x/only-text", "Just the quote.", {}, None, None,
+    )
+    assert source.data.date is None and source.data.authors == []
+
+
+def test_source_with_no_statements_loads(make_corpus):
+    corpus = load_corpus(one_source(make_corpus, "name: Foo\nstatements: []\n"))
+    assert corpus.source_map["x"].statements == []
+
+
+def test_default_corpus_loads_sorted(corpus_dir):
+    corpus = load_corpus(corpus_dir)
+    assert corpus.source_keys == ["alliance", "moj"]
+    assert [t.key for t in corpus.topics] == ["public-ownership", "unpaid-work", "local-delivery"]
+    assert [r.ref for r in corpus.statements()] == [
+        "alliance/publicly-owned-service", "alliance/local-links",
+        "moj/mixed-market", "moj/upw-visible", "moj/plain",
+    ]
+    assert corpus.statement("moj/upw-visible").statement.section == "Unpaid work"
+    assert corpus.statement("moj/nope") is None and corpus.statement("nope/plain") is None
+
+
+def test_corpus_without_topics_file_loads_sources_without_stances(make_corpus):
+    corpus = load_corpus(make_corpus(topics=None, sources={"x": OK_SOURCE}))
+    assert corpus.topics == () and corpus.source_keys == ["x"]
+
+
+def test_full_source_loads_every_field(make_corpus):
+    body = (
+        "# a comment\n"
+        "name: Probation Alliance\n"
+        "title: Initial Position Statement\n"
+        "date: '2019'\n"
+        "kind: coalition\n"
+        "authors: [Napo, UNISON]\n"
+        "url: https://example.org/statement\n"
+        "published_in: A blog\n"
+        "notes: >-\n  Where the text\n  comes from.\n"
+        "silent_on: [unpaid-work]\n"
+        "statements:\n"
+        "  - id: publicly-owned-service\n"
+        "    text: |\n      Line one.\n      Line two.\n"
+        "    section: Principles\n"
+        "    stances:\n      public-ownership: support\n      local-delivery: mixed\n"
+        "    note: Curator's note.\n"
+    )
+    corpus = load_corpus(one_source(make_corpus, body, key="alliance"))
+    d = corpus.source_map["alliance"].data
+    assert (d.name, d.title, d.date, d.kind, d.authors, d.url, d.published_in, d.notes, d.silent_on) == (
+        "Probation Alliance", "Initial Position Statement", "2019", "coalition", ["Napo", "UNISON"],
+        "https://example.org/statement", "A blog", "Where the text comes from.", ["unpaid-work"],
+    )
+    (st,) = d.statements
+    assert st.text == "Line one.\nLine two."
+    assert st.stances == {"public-ownership": "support", "local-delivery": "mixed"}
+    assert (st.section, st.note) == ("Principles", "Curator's note.")
+
+
+def test_shipped_corpus_loads():
+    corpus = load_corpus(SHIPPED_DATA)
+    assert len(corpus.sources) >= 1 and len(corpus.topics) >= 1
+    assert "alliance" in corpus.source_keys and "moj" in corpus.source_keys
+    known = set(corpus.topic_map)
+    for ref in corpus.statements():
+        assert set(ref.stances) <= known
+
+
+def test_shipped_corpus_validates(invoke):
+    result = invoke("validate", SHIPPED_DATA)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("OK: ")
