@@ -105,6 +105,7 @@ def _write(path: Path, content: str | bytes | dict | list) -> None:
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """Wide, colourless, non-interactive output and no corpus from the caller's environment."""
     monkeypatch.setenv("TERMINAL_WIDTH", "3000")
+    monkeypatch.setenv("COLUMNS", "3000")  # rich reads COLUMNS: keep table cells on one line
     monkeypatch.setenv("_TYPER_FORCE_DISABLE_TERMINAL", "1")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.delenv("POSITIONS_DATA", raising=False)

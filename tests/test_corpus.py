@@ -384,7 +384,7 @@ def test_alias_bomb_is_rejected_quickly(make_corpus):
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 10)]
     root = one_source(make_corpus, "\n".join(lines) + "\n")
-    assert_problems(root, [("sources/x.yaml", 2, 11, "uses the alias '*a0'")])
+    assert_problems(root, [("sources/x.yaml", 2, 10, "uses the alias '*a0'")])
 
 
 def test_anchors_are_rejected(make_corpus):
@@ -521,6 +521,23 @@ def test_all_problems_across_files_at_once_and_sorted(make_corpus):
     assert problems == sorted(problems)
 
 
+def test_invalid_topics_file_does_not_make_every_stance_unknown(make_corpus):
+    root = make_corpus(
+        topics="topics:\n  - key: a\n    label: A\n    proposition: P.\n    colour: red\n",
+        sources={"x": OK_SOURCE + "    stances:\n      a: support\n      b: support\n"},
+    )
+    # 'a' is spelt out in the (invalid) topics file, so only 'b' is unknown.
+    assert_problems(
+        root,
+        [("sources/x.yaml", 7, 7, "unknown topic 'b'"), ("topics.yaml", 5, 5, "unknown field 'colour'")],
+    )
+
+
+def test_unreadable_topics_file_reports_only_itself(make_corpus):
+    root = make_corpus(topics="topics: [\n", sources={"x": OK_SOURCE + "    stances:\n      a: support\n"})
+    assert_problems(root, [("topics.yaml", 2, 1, "invalid YAML")])
+
+
 def test_corpus_error_message_lists_every_problem(make_corpus):
     root = make_corpus(sources={"a": "name: A\ncolour: red\nstatements: []\n", "b": ""})
     with pytest.raises(CorpusError) as info:
@@ -565,7 +582,7 @@ def test_link_to_a_file_outside_the_corpus_is_refused(make_corpus, tmp_path):
 
 
 def test_yml_files_are_sources_and_hidden_files_are_ignored(make_corpus):
-    root = make_corpus(sources={"x.yml": OK_SOURCE, ".draft.yaml": "name: ['", "notes.txt": "junk: ["})
+    root = make_corpus(sources={"x.yml": OK_SOURCE, ".draft.yaml": "name: ['"}, files={"sources/notes.txt": "junk: ["})
     corpus = load_corpus(root)
     assert corpus.source_keys == ["x"]
 

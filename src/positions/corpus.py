@@ -222,8 +222,8 @@ def load_topics(root: Path) -> tuple[list, Any, list[Problem]]:
     return list(parsed.topics), data, problems
 
 
-def load_source(path: Path, topic_keys: list[str], root: Path) -> tuple[Any, list[Problem]]:
-    """One source file: (Source or None, problems)."""
+def load_source(path: Path, topic_keys: list[str] | None, root: Path) -> tuple[Any, list[Problem]]:
+    """One source file: (Source or None, problems). topic_keys None: do not check stances' topics."""
     from positions.models import Source, SourceFile
 
     shown = display_path(path)
@@ -238,13 +238,13 @@ def load_source(path: Path, topic_keys: list[str], root: Path) -> tuple[Any, lis
     parsed, data, file_problems = _load_file(path, SourceFile, "statements")
     problems.extend(file_problems)
     if isinstance(data, dict):
-        problems.extend(_cross_check(data, shown, set(topic_keys)))
+        problems.extend(_cross_check(data, shown, None if topic_keys is None else set(topic_keys)))
     if problems:
         return None, problems
     return Source(key=key, path=str(path), data=parsed), []
 
 
-def _cross_check(data: dict, shown: str, known: set[str]) -> list[Problem]:
+def _cross_check(data: dict, shown: str, known: set[str] | None) -> list[Problem]:
     """Duplicate ids and unknown topics, checked on the raw data so they are found even when
     other fields of the same file are invalid."""
     problems = []
@@ -263,13 +263,13 @@ def _cross_check(data: dict, shown: str, known: set[str]) -> list[Problem]:
                 seen[sid] = i
         stances = st.get("stances")
         label = f"statement '{sid}'" if isinstance(sid, str) else f"statement {i + 1}"
-        for topic in stances if isinstance(stances, dict) else {}:
+        for topic in stances if isinstance(stances, dict) and known is not None else {}:
             if isinstance(topic, str) and topic not in known:
                 at = locate(data, ("statements", i, "stances", topic), key_position=True)
                 problems.append(Problem(shown, at.line, at.column, f"{label} stances",
                     unknown_name_message("topic", topic, sorted(known)) if known else f"unknown topic '{topic}'"))
     silent = data.get("silent_on")
-    for j, topic in enumerate(silent if isinstance(silent, list) else []):
+    for j, topic in enumerate(silent if isinstance(silent, list) and known is not None else []):
         if isinstance(topic, str) and topic not in known:
             at = locate(data, ("silent_on", j))
             problems.append(Problem(shown, at.line, at.column, "silent_on",
@@ -293,8 +293,14 @@ def load_corpus(root: str | Path) -> Any:
         raise CorpusError([Problem(display_path(root), 0, 0, "",
             f"is not a corpus folder: it has neither {TOPICS_FILE} nor {SOURCES_DIR}/; "
             "run 'positions init DIR' to make one")])
-    topics, _, problems = load_topics(root) if (root / TOPICS_FILE).exists() else ([], None, [])
-    topic_keys = [t.key for t in topics]
+    topics, topics_data, problems = load_topics(root) if (root / TOPICS_FILE).exists() else ([], None, [])
+    topic_keys: list[str] | None = [t.key for t in topics]
+    if problems:
+        # An invalid topics.yaml must not make every stance in every source an "unknown topic":
+        # check stances against the keys it spells out, or not at all when it cannot be read.
+        raw = topics_data.get("topics") if isinstance(topics_data, dict) else None
+        topic_keys = ([t["key"] for t in raw if isinstance(t, dict) and isinstance(t.get("key"), str)]
+                      if isinstance(raw, list) else None)
     sources = []
     for path in source_files(root):
         source, source_problems = load_source(path, topic_keys, root)

@@ -1,0 +1,190 @@
+"""GitHub-flavoured markdown views of a Report: the full briefing and the compare tables.
+
+Every piece of corpus text goes through `escape_inline` (or `escape_cell` inside tables), so no
+quote can open a table cell, emphasis, code, a link or raw HTML.
+"""
+
+from __future__ import annotations
+
+import re
+
+from positions.report import LEGEND, SYMBOLS, PairView, Quote, Report, SourcePairView
+
+_SPECIAL = set("\\`*_[]<>|~&!#")
+RELATION_TITLES = (("disagreements", "Disagreements"), ("agreements", "Agreements"), ("related", "Related"))
+
+
+def escape_inline(text: str | None) -> str:
+    """Text safe to place mid-line in markdown; it renders back to exactly the same characters
+    (newlines become spaces)."""
+    if not text:
+        return ""
+    flat = " ".join(text.split())
+    return "".join("\\" + ch if ch in _SPECIAL else ch for ch in flat)
+
+
+def escape_cell(text: str | None) -> str:
+    """Text safe inside a GFM table cell (pipes are escaped by escape_inline)."""
+    return escape_inline(text)
+
+
+def github_anchor(heading: str) -> str:
+    """The id GitHub gives a heading: lowercase, punctuation dropped, spaces to hyphens."""
+    slug = re.sub(r"[^\w\- ]", "", heading.strip().lower())
+    return slug.replace(" ", "-")
+
+
+def topic_heading(report: Report, key: str) -> str:
+    return f"Topic: {report.topic(key).label}"
+
+
+def topic_link(report: Report, key: str) -> str:
+    heading = topic_heading(report, key)
+    return f"[{escape_inline(report.topic(key).label)}](#{github_anchor(heading)})"
+
+
+def quote_inline(q: Quote) -> str:
+    return f"“{escape_inline(q.text)}” (`{q.ref}`)"
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    """A GFM table from already-escaped cells."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
+    lines += ["| " + " | ".join(cell if cell else " " for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def pair_table(report: Report, pairs: tuple[PairView, ...], a_name: str, b_name: str, explain: bool = False) -> str:
+    header = ["Topics", escape_cell(a_name), escape_cell(b_name), "Score"]
+    if explain:
+        header.append("Signals")
+    rows = []
+    for p in pairs:
+        topics = ", ".join(topic_link(report, t) for t in p.topics if _has_topic(report, t)) or "—"
+        score = f"{p.score:.2f}" + (" (reviewed)" if p.reviewed else "")
+        row = [topics, quote_inline(p.a), quote_inline(p.b), score]
+        if explain:
+            row.append(", ".join(f"{k} {v:.2f}" for k, v in p.signals.items()))
+        rows.append(row)
+    return table(header, rows)
+
+
+def _has_topic(report: Report, key: str) -> bool:
+    return any(t.key == key for t in report.topics)
+
+
+def quote_list(quotes: tuple[Quote, ...]) -> str:
+    return "\n".join(f"- **{escape_inline(q.source_name)}**: {quote_inline(q)}" for q in quotes)
+
+
+def source_pair_section(report: Report, view: SourcePairView, level: int = 2, explain: bool = False) -> list[str]:
+    names = {s["key"]: s["name"] for s in report.sources}
+    h = "#" * level
+    out = [f"{h} {escape_inline(names[view.a])} and {escape_inline(names[view.b])}", ""]
+    for attr, title in RELATION_TITLES:
+        pairs = getattr(view, attr)
+        out += [f"{h}# {title} ({len(pairs)})", ""]
+        out += [pair_table(report, pairs, names[view.a], names[view.b], explain) if pairs else "None.", ""]
+    for attr, key in (("only_a", view.a), ("only_b", view.b)):
+        quotes = getattr(view, attr)
+        out += [f"{h}# Only in {escape_inline(names[key])} ({len(quotes)})", ""]
+        out += [quote_list(quotes) if quotes else "None.", ""]
+    return out
+
+
+def matrix_section(report: Report) -> list[str]:
+    legend = "; ".join(f"{SYMBOLS[s]} {meaning}" for s, meaning in LEGEND)
+    header = ["Topic", *[f"`{k}`" for k in report.source_keys]]
+    rows = [[topic_link(report, key), *[f"{SYMBOLS[s]} {s}" for s in stances]] for key, stances in report.matrix]
+    return [f"Legend: {legend}.", "", table(header, rows) if rows else "No topic is touched by these sources.", ""]
+
+
+def consensus_lines(report: Report) -> list[str]:
+    """One line per topic: who supports, who opposes, who is silent."""
+    names = {s["key"]: s["name"] for s in report.sources}
+    out = []
+    for key, stances in report.matrix:
+        groups: dict[str, list[str]] = {}
+        for source, stance in zip(report.source_keys, stances):
+            groups.setdefault(stance, []).append(escape_inline(names[source]))
+        parts = [f"{label} {', '.join(groups[s])}" for s, label in (
+            ("support", "supports:"), ("oppose", "opposes:"), ("mixed", "mixed:"), ("neutral", "neutral:"), ("silent", "silent:")) if s in groups]
+        out.append(f"- {topic_link(report, key)}: " + "; ".join(parts))
+    return out
+
+
+def methods_section(report: Report) -> list[str]:
+    m = report.methods
+    lines = [
+        f"- Matcher: {escape_inline(m['matcher'])}; weights {escape_inline(m['weights'])}; threshold {m['threshold']:g}.",
+        f"- Package version: positions {escape_inline(m['version'])}.",
+        f"- Corpus hash: `{m['corpus_hash']}` (SHA-256 of the corpus files, first 12 hex digits).",
+        "- Pairs are aligned when their combined score clears the threshold and each is among the other's best matches, "
+        "or when they share a curated topic and nearly clear it. Agreement and disagreement come only from curated stances; "
+        "pairs without opposing or matching stances are listed as related.",
+        f"- Reproduce: `{escape_inline(m['command'])} --threshold {m['threshold']:g}`.",
+    ]
+    if m.get("date"):
+        lines.insert(3, f"- Date: {escape_inline(m['date'])}.")
+    return lines
+
+
+def render_compare(report: Report, explain: bool = False) -> str:
+    """Markdown of `positions compare`: each pair of sources, then (for three or more) the topic lines."""
+    names = {s["key"]: s["name"] for s in report.sources}
+    out = [f"# Comparison: {escape_inline(', '.join(names[k] for k in report.source_keys))}", ""]
+    for view in report.pairwise:
+        out += source_pair_section(report, view, 2, explain)
+    if len(report.source_keys) > 2:
+        out += ["## Where each source stands, by topic", "", *consensus_lines(report), ""]
+    out += ["## Method", "", *methods_section(report), ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def render_report(report: Report) -> str:
+    """The full markdown briefing."""
+    names = {s["key"]: s["name"] for s in report.sources}
+    out = [f"# {escape_inline(report.title)}", "", escape_inline(report.summary), ""]
+    out += ["## Sources", ""]
+    rows = [[f"{escape_cell(s['name'])} (`{s['key']}`)", escape_cell(s.get("title") or ""), escape_cell(s.get("date") or ""),
+             escape_cell(s.get("kind") or ""), escape_cell(", ".join(s.get("authors") or [])), escape_cell(s.get("published_in") or "")]
+            for s in report.sources]
+    out += [table(["Source", "Document", "Date", "Kind", "Authors or signatories", "Published in"], rows), ""]
+    out += ["## Stance matrix", "", *matrix_section(report)]
+    out += ["## Consensus", "", "Topics on which every source that speaks takes the same side.", ""]
+    if not report.consensus:
+        out += ["None.", ""]
+    for f in report.consensus:
+        side = "support" if f.supporters else "oppose"
+        who = ", ".join(escape_inline(names[k]) for k in (f.supporters or f.opponents))
+        out += [f"### {topic_link(report, f.topic.key)}", "", f"Proposition: {escape_inline(f.topic.proposition)}", "",
+                f"All who speak {side} it: {who}.", "", quote_list(f.quotes), ""]
+    out += ["## Contested", "", "Topics on which at least one source supports the proposition and another opposes it, "
+            "most evenly split first (controversy = fewer side ÷ larger side, counting sources).", ""]
+    if not report.contested:
+        out += ["None.", ""]
+    for f in report.contested:
+        sup = ", ".join(escape_inline(names[k]) for k in f.supporters)
+        opp = ", ".join(escape_inline(names[k]) for k in f.opponents)
+        out += [f"### {topic_link(report, f.topic.key)} (controversy {f.controversy:.2f})", "",
+                f"Proposition: {escape_inline(f.topic.proposition)}", "", f"Support: {sup}. Oppose: {opp}.", "",
+                quote_list(tuple(q for q in f.quotes if dict(q.stances)[f.topic.key] in ("support", "oppose"))), ""]
+    out += ["## Topics", ""]
+    for sec in report.topic_sections:
+        out += [f"### {escape_inline(topic_heading(report, sec.topic.key))}", "",
+                f"Proposition: {escape_inline(sec.topic.proposition)}", "",
+                "Stances: " + "; ".join(f"{escape_inline(names[k])} {SYMBOLS[s]} {s}" for k, s in sec.stances) + ".", ""]
+        for attr, title in (("agreements", "Where they agree"), ("disagreements", "Where they disagree"), ("related", "Related positions")):
+            pairs = getattr(sec, attr)
+            if pairs:
+                out += [f"#### {title}", ""]
+                out += [f"- {quote_inline(p.a)} ({escape_inline(p.a.source_name)}) and {quote_inline(p.b)} ({escape_inline(p.b.source_name)}), score {p.score:.2f}"
+                        for p in pairs]
+                out += [""]
+        out += ["#### What each source says", "", quote_list(sec.quotes), ""]
+    if report.unique:
+        out += ["## Positions unique to one source", "", "Statements that the matcher aligned with nothing in the other sources.", ""]
+        for key, quotes in report.unique:
+            out += [f"### {escape_inline(names[key])} ({len(quotes)})", "", quote_list(quotes) if quotes else "None.", ""]
+    out += ["## Methods", "", *methods_section(report), ""]
+    return "\n".join(out).rstrip() + "\n"

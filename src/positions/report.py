@@ -1,0 +1,270 @@
+"""One report model of a comparison, rendered by render/terminal, render/markdown and render/html.
+
+`build_report` gathers everything a reader needs (sources with provenance, the stance matrix,
+consensus and contested topics, per-topic agreements and disagreements, positions unique to one
+source, and how it was made) into plain frozen dataclasses; renderers only lay it out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from positions.match import Comparison, Pair, StatementRef, source_stance
+
+SYMBOLS = {"support": "+", "oppose": "−", "mixed": "±", "neutral": "○", "silent": "·"}
+LEGEND = (
+    ("support", "supports the proposition"),
+    ("oppose", "opposes it"),
+    ("mixed", "both, or with reservations"),
+    ("neutral", "touches the topic without taking a side"),
+    ("silent", "says nothing on it"),
+)
+
+
+@dataclass(frozen=True)
+class Quote:
+    source: str
+    source_name: str
+    id: str
+    text: str
+    section: str | None
+    stances: tuple[tuple[str, str], ...]
+
+    @property
+    def ref(self) -> str:
+        return f"{self.source}/{self.id}"
+
+
+@dataclass(frozen=True)
+class PairView:
+    relation: str
+    score: float
+    topics: tuple[str, ...]
+    a: Quote
+    b: Quote
+    signals: dict
+    reviewed: bool
+
+
+@dataclass(frozen=True)
+class SourcePairView:
+    a: str
+    b: str
+    disagreements: tuple[PairView, ...]
+    agreements: tuple[PairView, ...]
+    related: tuple[PairView, ...]
+    only_a: tuple[Quote, ...]
+    only_b: tuple[Quote, ...]
+
+
+@dataclass(frozen=True)
+class TopicInfo:
+    key: str
+    label: str
+    proposition: str
+
+
+@dataclass(frozen=True)
+class TopicFinding:
+    """A topic with the quotes behind a consensus or a contest."""
+
+    topic: TopicInfo
+    supporters: tuple[str, ...]
+    opponents: tuple[str, ...]
+    others: tuple[str, ...]
+    silent: tuple[str, ...]
+    controversy: float
+    quotes: tuple[Quote, ...]
+
+
+@dataclass(frozen=True)
+class TopicSection:
+    topic: TopicInfo
+    stances: tuple[tuple[str, str], ...]  # (source, stance)
+    agreements: tuple[PairView, ...]
+    disagreements: tuple[PairView, ...]
+    related: tuple[PairView, ...]
+    quotes: tuple[Quote, ...]
+
+
+@dataclass(frozen=True)
+class Report:
+    title: str
+    summary: str
+    sources: tuple[dict, ...]
+    topics: tuple[TopicInfo, ...]
+    matrix: tuple[tuple[str, tuple[str, ...]], ...]  # (topic key, stance per source in `source_keys` order)
+    source_keys: tuple[str, ...]
+    consensus: tuple[TopicFinding, ...]
+    contested: tuple[TopicFinding, ...]
+    pairwise: tuple[SourcePairView, ...]
+    topic_sections: tuple[TopicSection, ...]
+    unique: tuple[tuple[str, tuple[Quote, ...]], ...]
+    methods: dict
+
+    def topic(self, key: str) -> TopicInfo:
+        return next(t for t in self.topics if t.key == key)
+
+
+def _quote(ref: StatementRef, names: dict[str, str]) -> Quote:
+    st = ref.statement
+    return Quote(ref.source, names[ref.source], st.id, st.text, st.section, tuple(sorted(st.stances.items())))
+
+
+def _pair_view(p: Pair, names: dict[str, str]) -> PairView:
+    return PairView(p.relation, p.score, p.topics, _quote(p.a, names), _quote(p.b, names), p.signals.as_dict(), p.reviewed)
+
+
+def controversy(supporters: int, opponents: int) -> float:
+    """How evenly sources split on a topic: 0 when nobody opposes (or supports), 1 for an even
+    split; ties are broken by how many sources take a side."""
+    if not supporters or not opponents:
+        return 0.0
+    return round(min(supporters, opponents) / max(supporters, opponents), 4)
+
+
+def topic_split(corpus: Any, sources: list[str], topic: str) -> tuple[list[str], list[str], list[str], list[str]]:
+    """(supporters, opponents, others, silent): a source counts as a supporter when any of its
+    statements supports the proposition, and as an opponent when any opposes it."""
+    sup, opp, other, silent = [], [], [], []
+    for key in sources:
+        values = {r.stances[topic] for r in corpus.source_map[key].statements if topic in r.stances}
+        if not values:
+            silent.append(key)
+            continue
+        if "support" in values:
+            sup.append(key)
+        if "oppose" in values:
+            opp.append(key)
+        if not values & {"support", "oppose"}:
+            other.append(key)
+    return sup, opp, other, silent
+
+
+def contested_order(corpus: Any, sources: list[str]) -> list[tuple[str, float, int]]:
+    """Topics by controversy, most evenly split first: (topic, controversy, sources taking a side)."""
+    rows = []
+    for t in corpus.topics:
+        sup, opp, _, _ = topic_split(corpus, sources, t.key)
+        rows.append((t.key, controversy(len(sup), len(opp)), len(set(sup) | set(opp))))
+    return sorted(rows, key=lambda r: (-r[1], -r[2], r[0]))
+
+
+def build_report(corpus: Any, comparison: Comparison, *, corpus_hash: str, version: str,
+                 topics: list[str] | None = None, date: str | None = None, title: str | None = None) -> Report:
+    names = {s.key: s.name for s in corpus.sources}
+    keys = list(comparison.sources)
+    topic_infos = tuple(TopicInfo(t.key, t.label, t.proposition) for t in corpus.topics if not topics or t.key in topics)
+    from positions.summary import source_record
+
+    sources = tuple(source_record(corpus.source_map[k]) for k in keys)
+    statements = [r for k in keys for r in corpus.source_map[k].statements]
+
+    matrix = []
+    consensus, contested = [], []
+    for t in topic_infos:
+        row = tuple(source_stance(corpus.source_map[k].statements, t.key) for k in keys)
+        if all(v == "silent" for v in row):
+            continue
+        matrix.append((t.key, row))
+        sup, opp, other, silent = topic_split(corpus, keys, t.key)
+        quotes = tuple(_quote(r, names) for r in statements if t.key in r.stances)
+        finding = TopicFinding(t, tuple(sup), tuple(opp), tuple(other), tuple(silent), controversy(len(sup), len(opp)), quotes)
+        speaking = [k for k in keys if k not in silent]
+        if sup and opp:
+            contested.append(finding)
+        elif len(speaking) >= 2 and (set(sup) == set(speaking) or set(opp) == set(speaking)):
+            decided = tuple(q for q in quotes if dict(q.stances)[t.key] in ("support", "oppose"))
+            consensus.append(TopicFinding(t, tuple(sup), tuple(opp), tuple(other), tuple(silent), 0.0, decided))
+    contested.sort(key=lambda f: (-f.controversy, -(len(f.supporters) + len(f.opponents)), f.topic.key))
+    consensus.sort(key=lambda f: (-(len(f.supporters) + len(f.opponents)), f.topic.key))
+
+    pairwise = []
+    all_pairs: list[PairView] = []
+    matched: set[str] = set()
+    for c in comparison.pairwise:
+        views = [_pair_view(p, names) for p in c.pairs]
+        all_pairs.extend(views)
+        matched.update(p.a.ref for p in c.pairs)
+        matched.update(p.b.ref for p in c.pairs)
+        pairwise.append(SourcePairView(
+            c.a, c.b,
+            tuple(v for v in views if v.relation == "disagree"),
+            tuple(v for v in views if v.relation == "agree"),
+            tuple(v for v in views if v.relation == "related"),
+            tuple(_quote(r, names) for r in c.only_a),
+            tuple(_quote(r, names) for r in c.only_b),
+        ))
+
+    sections = []
+    matrix_keys = {k for k, _ in matrix}
+    for t in topic_infos:
+        if t.key not in matrix_keys:
+            continue
+        on_topic = [v for v in all_pairs if t.key in v.topics]
+        sections.append(TopicSection(
+            t,
+            tuple((k, source_stance(corpus.source_map[k].statements, t.key)) for k in keys),
+            tuple(v for v in on_topic if v.relation == "agree"),
+            tuple(v for v in on_topic if v.relation == "disagree"),
+            tuple(v for v in on_topic if v.relation == "related"),
+            tuple(_quote(r, names) for r in statements if t.key in r.stances),
+        ))
+
+    unique = []
+    if len(keys) > 1:
+        for k in keys:
+            alone = tuple(_quote(r, names) for r in corpus.source_map[k].statements
+                          if r.ref not in matched and (not topics or set(topics) & set(r.stances)))
+            unique.append((k, alone))
+
+    n_statements = len(statements)
+    summary = _summary(keys, names, n_statements, len(matrix), contested, consensus)
+    methods = {
+        "matcher": f"positions {version}: lexical (rapidfuzz), semantic (WordLlama 256-d), curated topics",
+        "weights": comparison.weights.describe(),
+        "threshold": comparison.threshold,
+        "version": version,
+        "corpus_hash": corpus_hash,
+        "date": date,
+        "topics_filter": list(topics or []),
+        "command": "positions report " + " ".join(keys),
+    }
+    return Report(
+        title=title or "Where they stand: " + ", ".join(names[k] for k in keys),
+        summary=summary,
+        sources=sources,
+        topics=topic_infos,
+        matrix=tuple(matrix),
+        source_keys=tuple(keys),
+        consensus=tuple(consensus),
+        contested=tuple(contested),
+        pairwise=tuple(pairwise),
+        topic_sections=tuple(sections),
+        unique=tuple(unique),
+        methods=methods,
+    )
+
+
+def _summary(keys, names, n_statements, n_topics, contested, consensus) -> str:
+    text = (f"This report compares {len(keys)} source{'s' if len(keys) != 1 else ''} "
+            f"({', '.join(names[k] for k in keys)}): {n_statements} statements on {n_topics} topics.")
+    if contested:
+        top = contested[0]
+        text += (f" The most contested topic is {top.topic.label.lower()}: "
+                 f"{_people(top.supporters, names)} support the proposition and {_people(top.opponents, names)} oppose it.")
+    else:
+        text += " No topic has one source supporting and another opposing its proposition."
+    if consensus:
+        top = consensus[0]
+        side = top.supporters or top.opponents
+        text += f" The most widely shared position is on {top.topic.label.lower()}, where {_people(side, names)} agree."
+    return text
+
+
+def _people(keys, names) -> str:
+    items = [names[k] for k in keys]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
