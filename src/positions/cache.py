@@ -46,3 +46,20 @@ def clear_cache() -> tuple[Path, int]:
     count = sum(1 for p in folder.rglob("*") if p.is_file())
     shutil.rmtree(folder, ignore_errors=True)
     return folder, count
+
+
+def write_output(path: Path, text: str) -> Path:
+    """Write a report or export atomically; FilesystemError with a plain message when it cannot."""
+    from positions.errors import FilesystemError
+
+    if not path.parent.exists():
+        raise FilesystemError(f"cannot write '{path}': the folder '{path.parent}' does not exist; create it first")
+    if path.is_dir():
+        raise FilesystemError(f"cannot write '{path}': it is a folder; give a file name")
+    try:
+        write_atomic(path, text.encode("utf-8"))
+    except PermissionError:
+        raise FilesystemError(f"cannot write '{path}': permission denied; choose another folder")
+    except OSError as exc:
+        raise FilesystemError(f"cannot write '{path}': {exc.strerror}")
+    return path

@@ -152,7 +152,8 @@ def contested_order(corpus: Any, sources: list[str]) -> list[tuple[str, float, i
 
 
 def build_report(corpus: Any, comparison: Comparison, *, corpus_hash: str, version: str,
-                 topics: list[str] | None = None, date: str | None = None, title: str | None = None) -> Report:
+                 topics: list[str] | None = None, date: str | None = None, title: str | None = None,
+                 command: str = "report") -> Report:
     names = {s.key: s.name for s in corpus.sources}
     keys = list(comparison.sources)
     topic_infos = tuple(TopicInfo(t.key, t.label, t.proposition) for t in corpus.topics if not topics or t.key in topics)
@@ -229,7 +230,7 @@ def build_report(corpus: Any, comparison: Comparison, *, corpus_hash: str, versi
         "corpus_hash": corpus_hash,
         "date": date,
         "topics_filter": list(topics or []),
-        "command": "positions report " + " ".join(keys),
+        "command": f"positions {command} " + " ".join(keys) + "".join(f" --topic {t}" for t in topics or []),
     }
     return Report(
         title=title or "Where they stand: " + ", ".join(names[k] for k in keys),

@@ -110,4 +110,4 @@ def main() -> None:
 
 
 # Each module registers its commands on `app`; order here is the order in --help.
-from positions.cli import read  # noqa: E402,F401
+from positions.cli import read, compare, edit  # noqa: E402,F401

@@ -38,7 +38,10 @@ def topic_heading(report: Report, key: str) -> str:
     return f"Topic: {report.topic(key).label}"
 
 
-def topic_link(report: Report, key: str) -> str:
+def topic_link(report: Report, key: str, link: bool = True) -> str:
+    """The topic's label, linked to its section of the report when it has one."""
+    if not link or not report.topic_sections:
+        return escape_inline(report.topic(key).label)
     heading = topic_heading(report, key)
     return f"[{escape_inline(report.topic(key).label)}](#{github_anchor(heading)})"
 
@@ -54,13 +57,14 @@ def table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-def pair_table(report: Report, pairs: tuple[PairView, ...], a_name: str, b_name: str, explain: bool = False) -> str:
+def pair_table(report: Report, pairs: tuple[PairView, ...], a_name: str, b_name: str, explain: bool = False,
+               links: bool = True) -> str:
     header = ["Topics", escape_cell(a_name), escape_cell(b_name), "Score"]
     if explain:
         header.append("Signals")
     rows = []
     for p in pairs:
-        topics = ", ".join(topic_link(report, t) for t in p.topics if _has_topic(report, t)) or "—"
+        topics = ", ".join(topic_link(report, t, links) for t in p.topics if _has_topic(report, t)) or "—"
         score = f"{p.score:.2f}" + (" (reviewed)" if p.reviewed else "")
         row = [topics, quote_inline(p.a), quote_inline(p.b), score]
         if explain:
@@ -77,14 +81,15 @@ def quote_list(quotes: tuple[Quote, ...]) -> str:
     return "\n".join(f"- **{escape_inline(q.source_name)}**: {quote_inline(q)}" for q in quotes)
 
 
-def source_pair_section(report: Report, view: SourcePairView, level: int = 2, explain: bool = False) -> list[str]:
+def source_pair_section(report: Report, view: SourcePairView, level: int = 2, explain: bool = False,
+                        links: bool = True) -> list[str]:
     names = {s["key"]: s["name"] for s in report.sources}
     h = "#" * level
     out = [f"{h} {escape_inline(names[view.a])} and {escape_inline(names[view.b])}", ""]
     for attr, title in RELATION_TITLES:
         pairs = getattr(view, attr)
         out += [f"{h}# {title} ({len(pairs)})", ""]
-        out += [pair_table(report, pairs, names[view.a], names[view.b], explain) if pairs else "None.", ""]
+        out += [pair_table(report, pairs, names[view.a], names[view.b], explain, links) if pairs else "None.", ""]
     for attr, key in (("only_a", view.a), ("only_b", view.b)):
         quotes = getattr(view, attr)
         out += [f"{h}# Only in {escape_inline(names[key])} ({len(quotes)})", ""]
@@ -99,7 +104,7 @@ def matrix_section(report: Report) -> list[str]:
     return [f"Legend: {legend}.", "", table(header, rows) if rows else "No topic is touched by these sources.", ""]
 
 
-def consensus_lines(report: Report) -> list[str]:
+def consensus_lines(report: Report, links: bool = True) -> list[str]:
     """One line per topic: who supports, who opposes, who is silent."""
     names = {s["key"]: s["name"] for s in report.sources}
     out = []
@@ -109,7 +114,7 @@ def consensus_lines(report: Report) -> list[str]:
             groups.setdefault(stance, []).append(escape_inline(names[source]))
         parts = [f"{label} {', '.join(groups[s])}" for s, label in (
             ("support", "supports:"), ("oppose", "opposes:"), ("mixed", "mixed:"), ("neutral", "neutral:"), ("silent", "silent:")) if s in groups]
-        out.append(f"- {topic_link(report, key)}: " + "; ".join(parts))
+        out.append(f"- {topic_link(report, key, links)}: " + "; ".join(parts))
     return out
 
 
@@ -134,9 +139,9 @@ def render_compare(report: Report, explain: bool = False) -> str:
     names = {s["key"]: s["name"] for s in report.sources}
     out = [f"# Comparison: {escape_inline(', '.join(names[k] for k in report.source_keys))}", ""]
     for view in report.pairwise:
-        out += source_pair_section(report, view, 2, explain)
+        out += source_pair_section(report, view, 2, explain, links=False)
     if len(report.source_keys) > 2:
-        out += ["## Where each source stands, by topic", "", *consensus_lines(report), ""]
+        out += ["## Where each source stands, by topic", "", *consensus_lines(report, links=False), ""]
     out += ["## Method", "", *methods_section(report), ""]
     return "\n".join(out).rstrip() + "\n"
 

@@ -79,3 +79,136 @@ def topics_table(rows: list[dict], source_keys: list[str]) -> Any:
         cells = [str(r["statements"][k] or "·") for k in source_keys]
         table.add_row(safe(r["key"]), safe(r["label"]), *cells, str(r["total"]))
     return table
+
+
+RELATION_STYLE = {"disagree": "red", "agree": "green", "related": "blue"}
+
+
+def _quote_cell(q: Any) -> Any:
+    from rich.text import Text
+
+    return Text.assemble(("“", "dim"), q.text, ("”", "dim"), "\n", (q.ref, "dim"))
+
+
+def _topic_labels(report: Any, keys: tuple[str, ...]) -> str:
+    labels = {t.key: t.label for t in report.topics}
+    return ", ".join(labels.get(k, k) for k in keys) or "—"
+
+
+def pair_table(report: Any, title: str, pairs: tuple, a_name: str, b_name: str, style: str, explain: bool = False) -> Any:
+    from rich.table import Table
+
+    table = Table(title=safe(f"{title} ({len(pairs)})"), title_style=f"bold {style}", show_lines=True, expand=True)
+    table.add_column("topic", ratio=1, min_width=16, overflow="fold")
+    # fold, not ellipsis: a long reference wraps onto the next line instead of losing characters
+    table.add_column(safe(a_name), ratio=3, overflow="fold")
+    table.add_column(safe(b_name), ratio=3, overflow="fold")
+    table.add_column("score", justify="right", no_wrap=True)
+    for p in pairs:
+        score = f"{p.score:.2f}" + ("\nreviewed" if p.reviewed else "")
+        if explain:
+            score += "\n" + "\n".join(f"{k[:3]} {v:.2f}" for k, v in p.signals.items())
+        table.add_row(safe(_topic_labels(report, p.topics)), _quote_cell(p.a), _quote_cell(p.b), score)
+    return table
+
+
+def only_table(title: str, quotes: tuple) -> Any:
+    from rich.table import Table
+
+    table = Table(title=safe(f"{title} ({len(quotes)})"), title_style="bold", show_lines=True, expand=True)
+    table.add_column("statement", ratio=5, overflow="fold")
+    table.add_column("topics", ratio=2, overflow="fold")
+    for q in quotes:
+        table.add_row(_quote_cell(q), stances_text(dict(q.stances)))
+    return table
+
+
+def compare_view(report: Any, explain: bool = False) -> Any:
+    from rich.console import Group
+    from rich.rule import Rule
+    from rich.text import Text
+
+    names = {s["key"]: s["name"] for s in report.sources}
+    parts: list[Any] = []
+    for view in report.pairwise:
+        a, b = names[view.a], names[view.b]
+        parts.append(Rule(safe(f"{a} ({view.a})  ×  {b} ({view.b})")))
+        for attr, title, style in (("disagreements", "Disagreements", "red"), ("agreements", "Agreements", "green"), ("related", "Related", "blue")):
+            pairs = getattr(view, attr)
+            if pairs:
+                parts.append(pair_table(report, title, pairs, a, b, style, explain))
+            else:
+                parts.append(Text(f"{title}: none", style=f"dim {style}"))
+        for attr, key in (("only_a", view.a), ("only_b", view.b)):
+            quotes = getattr(view, attr)
+            parts.append(only_table(f"Only in {names[key]}", quotes) if quotes else Text(f"Only in {names[key]}: none", style="dim"))
+    if len(report.source_keys) > 2:
+        parts.append(Rule("Where each source stands, by topic"))
+        parts.append(consensus_table(report))
+    m = report.methods
+    parts.append(Text(f"threshold {m['threshold']:g} · weights {m['weights']} · corpus {m['corpus_hash']}", style="dim"))
+    return Group(*parts)
+
+
+def consensus_table(report: Any) -> Any:
+    from rich.table import Table
+    from rich.text import Text
+
+    names = {s["key"]: s["name"] for s in report.sources}
+    labels = {t.key: t.label for t in report.topics}
+    table = Table(show_lines=False, expand=True)
+    table.add_column("topic", ratio=2)
+    for title in ("supports", "opposes", "mixed / neutral", "silent"):
+        table.add_column(title, ratio=2)
+    for key, stances in report.matrix:
+        groups: dict[str, list[str]] = {}
+        for source, stance in zip(report.source_keys, stances):
+            groups.setdefault(stance, []).append(source)
+        cells = [groups.get("support", []), groups.get("oppose", []), groups.get("mixed", []) + groups.get("neutral", []), groups.get("silent", [])]
+        table.add_row(safe(labels[key]), *[Text(", ".join(c), style=s) for c, s in zip(cells, ("green", "red", "yellow", "dim"))])
+    return table
+
+
+def matrix_view(report: Any) -> Any:
+    from rich.table import Table
+    from rich.text import Text
+
+    from positions.report import LEGEND, SYMBOLS
+
+    labels = {t.key: t.label for t in report.topics}
+    table = Table(title="Stance matrix", show_lines=False)
+    table.add_column("topic")
+    for key in report.source_keys:
+        table.add_column(key, justify="center")
+    for key, stances in report.matrix:
+        cells = [Text(f"{SYMBOLS[s]} {s}", style=STANCE_STYLE.get(s, "dim")) for s in stances]
+        table.add_row(safe(labels[key]), *cells)
+    table.caption = "  ".join(f"{SYMBOLS[s]} {s}" for s, _ in LEGEND)
+    return table
+
+
+def search_table(query: str, hits: list, explain: bool = False) -> Any:
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=safe(f"Closest to: {query}"), show_lines=True, expand=True)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("statement", ratio=5, overflow="fold")
+    table.add_column("topics", ratio=2, overflow="fold")
+    table.add_column("score", justify="right", no_wrap=True)
+    for n, h in enumerate(hits, 1):
+        cell = Text.assemble(("“", "dim"), h.ref.text, ("”", "dim"), "\n", (h.ref.ref, "dim"))
+        score = f"{h.score:.2f}"
+        if explain:
+            score += "\n" + "\n".join(f"{k[:3]} {v:.2f}" for k, v in h.signals.as_dict().items())
+        table.add_row(str(n), cell, stances_text(h.ref.stances), score)
+    return table
+
+
+def to_text(renderable: Any, width: int = 120) -> str:
+    """A renderable as plain text (no colour codes), for writing to a file."""
+    from rich.console import Console
+
+    console = Console(width=width, record=True, file=open(__import__("os").devnull, "w"), color_system=None)
+    console.print(renderable)
+    return console.export_text()

@@ -1,0 +1,476 @@
+"""External benchmark of the matcher on ArgKP-2021 (Key Point Analysis shared task, track 1).
+
+Crowd arguments are matched to expert key points of the same topic and stance, which is the job
+`positions` does when it aligns a new statement with curated ones. The data are not shipped with
+the product; point --data (or $ARGKP_DIR) at a copy of the IBM/KPA_2021_shared_task files
+(arguments_<split>.csv, key_points_<split>.csv, labels_<split>.csv).
+
+Metric: the CURRENT official track-1 script (commit of 2021-09-23), re-implemented without
+pandas/sklearn:
+  1. each argument keeps its highest-scoring key point of its own topic and stance (ties: the first
+     key point in file order); an argument with no candidate gets a dummy key point, score 0, label 0;
+  2. per (topic, stance) group, pairs are sorted by score (descending, stable, file order) and the
+     top int(n/2) kept; a surviving dummy gets score 0.99;
+  3. labelled pairs use their label; unlabelled (undecided) kept pairs are 0 for strict, 1 for relaxed;
+  4. per group: sklearn-style average precision times the share of kept pairs that are positive;
+  5. mAP = unweighted mean over groups.
+Scores from this metric are NOT comparable with the competition leaderboard (older script, plain AP).
+
+Scorers: rapidfuzz token_set_ratio (metric check against the reference figures), raw WordLlama
+cosine, the shipped lexical and semantic signals, the shipped default combination (`Weights()`, no
+curated topics, so the topics signal is 0), and a logistic regression fitted on train over cheap
+features (chosen on dev). Test is reported once, at the end.
+
+    python benchmarks/argkp.py            # full run (train fit, dev selection, test), ~1-2 min
+    python benchmarks/argkp.py --quick    # dev, first topic only, a few seconds (smoke test)
+    python benchmarks/argkp.py --write-weights   # also write benchmarks/argkp_weights.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+METRIC_VERSION = ("KPA-2021 track 1, current official script (2021-09-23): best key point per argument, "
+                  "top int(n/2) per (topic, stance), dummy 0.99, AP x positive share, mean over groups")
+DEFAULT_DATA = Path(os.environ.get("ARGKP_DIR", "/work/shared/benchmarks/argkp2021"))
+WEIGHTS_PATH = Path(__file__).with_name("argkp_weights.json")
+
+# Reference figures from the data README (current metric): dev strict, dev relaxed, test strict, test relaxed.
+REFERENCE = [
+    ("ref: rapidfuzz token_set_ratio (README)", (0.308, 0.500, 0.236, 0.339)),
+    ("ref: WordLlama 0.4 256-d cosine (README)", (0.428, 0.636, 0.276, 0.410)),
+    ("ref: all-MiniLM-L6-v2 cosine (README)", (0.438, 0.725, 0.327, 0.464)),
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# data
+
+@dataclass
+class Group:
+    key: tuple[str, int]
+    args: list[int]          # indices into Split.arg_ids
+    kps: list[int]           # indices into Split.kp_ids
+
+
+@dataclass
+class Split:
+    name: str
+    arg_ids: list[str]
+    arg_text: list[str]
+    arg_group: list[tuple[str, int]]
+    kp_ids: list[str]
+    kp_text: list[str]
+    labels: dict[tuple[str, str], int]
+    groups: list[Group]
+    topics: list[str] = field(default_factory=list)
+
+
+def _read(path: Path) -> list[dict]:
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def load_split(data: Path, split: str, topics_limit: int | None = None) -> Split:
+    args = _read(data / f"arguments_{split}.csv")
+    kps = _read(data / f"key_points_{split}.csv")
+    labels = {(r["arg_id"], r["key_point_id"]): int(r["label"]) for r in _read(data / f"labels_{split}.csv")}
+    topics: list[str] = []
+    for r in args:
+        if r["topic"] not in topics:
+            topics.append(r["topic"])
+    if topics_limit is not None:
+        topics = topics[:topics_limit]
+        keep = set(topics)
+        args = [r for r in args if r["topic"] in keep]
+        kps = [r for r in kps if r["topic"] in keep]
+    groups: dict[tuple[str, int], Group] = {}
+    arg_group = []
+    for i, r in enumerate(args):
+        key = (r["topic"], int(r["stance"]))
+        arg_group.append(key)
+        groups.setdefault(key, Group(key, [], [])).args.append(i)
+    for j, r in enumerate(kps):
+        key = (r["topic"], int(r["stance"]))
+        if key in groups:
+            groups[key].kps.append(j)
+    return Split(split, [r["arg_id"] for r in args], [r["argument"] for r in args], arg_group,
+                 [r["key_point_id"] for r in kps], [r["key_point"] for r in kps], labels,
+                 list(groups.values()), topics)
+
+
+# ---------------------------------------------------------------------------------------------
+# metric
+
+def average_precision(y_true: np.ndarray, y_score: np.ndarray) -> float:
+    """sklearn.metrics.average_precision_score for binary labels: sum over distinct score
+    thresholds (descending) of (R_n - R_{n-1}) * P_n, tied scores forming one threshold."""
+    y_true = np.asarray(y_true, dtype=float)
+    y_score = np.asarray(y_score, dtype=float)
+    if len(y_true) == 0:
+        return 0.0
+    order = np.argsort(-y_score, kind="mergesort")
+    y_true, y_score = y_true[order], y_score[order]
+    distinct = np.where(np.diff(y_score))[0]
+    last = np.r_[distinct, len(y_true) - 1]          # last index of each tie block
+    tps = np.cumsum(y_true)[last]
+    fps = (last + 1) - tps
+    if tps[-1] == 0:                                  # sklearn: no positives -> recall 1 everywhere -> AP 0
+        return 0.0
+    precision = tps / (tps + fps)
+    recall = tps / tps[-1]
+    prev = np.r_[0.0, recall[:-1]]
+    return float(np.sum((recall - prev) * precision))
+
+
+def evaluate(split: Split, scores: dict[int, np.ndarray]) -> tuple[float, float]:
+    """Current track-1 metric. scores[g] is the (args x key points) matrix of group g (index into
+    split.groups), rows in group.args order, columns in group.kps order."""
+    strict, relaxed = [], []
+    for g, group in enumerate(split.groups):
+        rows = []   # (score, label or None, is_dummy)
+        m = scores.get(g)
+        for r, ai in enumerate(group.args):
+            if m is None or not group.kps:
+                rows.append((0.0, 0, True))
+                continue
+            best = int(np.argmax(m[r]))               # first maximum, as max() over the submission
+            kp = split.kp_ids[group.kps[best]]
+            rows.append((float(m[r, best]), split.labels.get((split.arg_ids[ai], kp)), False))
+        order = sorted(range(len(rows)), key=lambda k: -rows[k][0])   # stable: file order on ties
+        kept = [rows[k] for k in order[: int(len(rows) / 2)]]
+        if not kept:
+            continue
+        sc = np.array([0.99 if d else s for s, _, d in kept])
+        for labels_of, out in ((lambda l: 0 if l is None else l, strict), (lambda l: 1 if l is None else l, relaxed)):
+            y = np.array([0 if d else labels_of(l) for _, l, d in kept], dtype=float)
+            out.append(average_precision(y, sc) * y.sum() / len(y))
+    return float(np.mean(strict)), float(np.mean(relaxed))
+
+
+# ---------------------------------------------------------------------------------------------
+# features
+
+@dataclass
+class Features:
+    """Per group, a dict name -> (args x key points) matrix."""
+    split: Split
+    mats: list[dict[str, np.ndarray]]
+
+
+def compute_features(split: Split) -> Features:
+    from rapidfuzz import fuzz, process
+    from rapidfuzz.utils import default_process
+
+    from positions.embed import embed_uncached
+    from positions.match import lexical_matrix, semantic_matrix
+    from positions.text import Normaliser
+
+    norm = Normaliser()
+    a_norm = [norm.normalised(t) for t in split.arg_text]
+    k_norm = [norm.normalised(t) for t in split.kp_text]
+    # embed every text of the split once
+    emb = embed_uncached(split.arg_text + split.kp_text + split.topics)
+    a_emb = emb[: len(split.arg_text)]
+    k_emb = emb[len(split.arg_text): len(split.arg_text) + len(split.kp_text)]
+    t_emb = {t: emb[len(split.arg_text) + len(split.kp_text) + n] for n, t in enumerate(split.topics)}
+
+    def cd(a, b, scorer, processor=None):
+        return process.cdist(a, b, scorer=scorer, processor=processor, dtype=np.float32, workers=-1) / 100.0
+
+    mats = []
+    for group in split.groups:
+        if not group.kps:
+            mats.append({})
+            continue
+        an = [a_norm[i] for i in group.args]
+        kn = [k_norm[j] for j in group.kps]
+        araw = [split.arg_text[i] for i in group.args]
+        kraw = [split.kp_text[j] for j in group.kps]
+        ae, ke = a_emb[group.args], k_emb[group.kps]
+        te = t_emb[group.key[0]]
+        f: dict[str, np.ndarray] = {}
+        # reference scorer (metric check): raw texts, rapidfuzz default_process
+        f["rf_token_set_raw"] = cd(araw, kraw, fuzz.token_set_ratio, default_process)
+        # shipped signals
+        f["lexical"] = lexical_matrix(an, kn)
+        f["semantic"] = semantic_matrix(ae, ke)
+        # cheap extras
+        cos = (ae @ ke.T).astype(np.float32)
+        f["cosine"] = cos
+        f["token_set"] = cd(an, kn, fuzz.token_set_ratio)
+        f["token_sort"] = cd(an, kn, fuzz.token_sort_ratio)
+        f["partial"] = cd(an, kn, fuzz.partial_ratio)
+        a_sets = [set(t.split()) for t in an]
+        k_sets = [set(t.split()) for t in kn]
+        inter = np.array([[len(x & y) for y in k_sets] for x in a_sets], dtype=np.float32)
+        asz = np.array([max(1, len(x)) for x in a_sets], dtype=np.float32)
+        ksz = np.array([max(1, len(y)) for y in k_sets], dtype=np.float32)
+        f["jaccard"] = inter / (asz[:, None] + ksz[None, :] - inter)
+        f["kp_coverage"] = inter / ksz[None, :]            # share of the key point's stems in the argument
+        f["len_ratio"] = (np.minimum.outer(asz, ksz) / np.maximum.outer(asz, ksz)).astype(np.float32)
+        f["arg_log_len"] = np.repeat(np.log(asz)[:, None], len(kn), axis=1)
+        # how far this key point stands out from the argument's other key points (0 when it is the only one)
+        if len(kn) > 1:
+            top2 = -np.sort(-cos, axis=1)[:, :2]
+            other_best = np.where(cos >= top2[:, :1], top2[:, 1:2], top2[:, :1])
+            f["cos_margin"] = cos - other_best
+        else:
+            f["cos_margin"] = np.zeros_like(cos)
+        # arguments that merely restate the topic tend to match no key point
+        f["arg_topic_cos"] = np.repeat((ae @ te)[:, None], len(kn), axis=1)
+        f["kp_topic_cos"] = np.repeat((ke @ te)[None, :], len(an), axis=0)
+        # cosine after removing the group's common direction (mean of its arguments and key points)
+        centre = np.vstack([ae, ke]).mean(axis=0)
+        ac, kc = ae - centre, ke - centre
+        ac /= np.linalg.norm(ac, axis=1, keepdims=True) + 1e-9
+        kc /= np.linalg.norm(kc, axis=1, keepdims=True) + 1e-9
+        f["centred_cosine"] = (ac @ kc.T).astype(np.float32)
+        mats.append(f)
+    return Features(split, mats)
+
+
+FIT_CANDIDATES = ["lexical", "semantic", "cosine", "token_set", "token_sort", "partial", "jaccard",
+                  "kp_coverage", "len_ratio", "arg_log_len", "cos_margin", "arg_topic_cos", "kp_topic_cos",
+                  "centred_cosine"]
+# Features that can be computed for any two statements on their own (no topic, no group context).
+PAIR_ONLY = ["lexical", "semantic", "cosine", "token_set", "token_sort", "partial", "jaccard",
+             "kp_coverage", "len_ratio", "arg_log_len"]
+
+
+def labelled_rows(feats: Features, names: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Feature rows and labels of every labelled pair (undecided pairs are left out of fitting)."""
+    split = feats.split
+    X, y = [], []
+    for group, f in zip(split.groups, feats.mats):
+        if not f:
+            continue
+        for r, ai in enumerate(group.args):
+            for c, kj in enumerate(group.kps):
+                lab = split.labels.get((split.arg_ids[ai], split.kp_ids[kj]))
+                if lab is None:
+                    continue
+                X.append([f[n][r, c] for n in names])
+                y.append(lab)
+    return np.array(X, dtype=np.float64), np.array(y, dtype=np.float64)
+
+
+@dataclass
+class Logistic:
+    names: list[str]
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray        # on standardised features
+    intercept: float
+
+    def raw(self) -> tuple[np.ndarray, float]:
+        """Coefficients and intercept on the unstandardised features."""
+        w = self.coef / self.scale
+        return w, float(self.intercept - np.sum(w * self.mean))
+
+    def logit_matrix(self, f: dict[str, np.ndarray]) -> np.ndarray:
+        w, b = self.raw()
+        out = np.full(next(iter(f.values())).shape, b, dtype=np.float64)
+        for wi, n in zip(w, self.names):
+            out += wi * f[n]
+        return out
+
+
+def fit_logistic(X: np.ndarray, y: np.ndarray, names: list[str], steps: int = 400, lr: float = 0.5,
+                 l2: float = 1e-3) -> Logistic:
+    """L2-regularised logistic regression by full-batch gradient descent on standardised features."""
+    mean, scale = X.mean(axis=0), X.std(axis=0)
+    scale[scale == 0] = 1.0
+    Z = (X - mean) / scale
+    w = np.zeros(Z.shape[1])
+    p0 = min(max(y.mean(), 1e-6), 1 - 1e-6)
+    b = math.log(p0 / (1 - p0))
+    n = len(y)
+    for _ in range(steps):
+        p = 1.0 / (1.0 + np.exp(-(Z @ w + b)))
+        g = p - y
+        w -= lr * (Z.T @ g / n + l2 * w)
+        b -= lr * float(g.mean())
+    return Logistic(list(names), mean, scale, w, b)
+
+
+def score_feature(feats: Features, name: str) -> dict[int, np.ndarray]:
+    return {g: f[name] for g, f in enumerate(feats.mats) if f}
+
+
+def score_linear(feats: Features, weights: dict[str, float]) -> dict[int, np.ndarray]:
+    return {g: sum(w * f[n] for n, w in weights.items()) for g, f in enumerate(feats.mats) if f}
+
+
+def score_model(feats: Features, model: Logistic) -> dict[int, np.ndarray]:
+    # the logit is monotone in the probability, so ranking by it is the same
+    return {g: model.logit_matrix(f) for g, f in enumerate(feats.mats) if f}
+
+
+def forward_select(train: Features, dev: Features, candidates: list[str], log) -> tuple[list[str], tuple[float, float]]:
+    """Greedy forward selection on dev (criterion: mean of dev strict and relaxed), fitting on train."""
+    Xall, y = labelled_rows(train, candidates)
+    col = {n: i for i, n in enumerate(candidates)}
+
+    def dev_score(names):
+        m = fit_logistic(Xall[:, [col[n] for n in names]], y, names)
+        return evaluate(dev.split, score_model(dev, m))
+
+    chosen: list[str] = []
+    best, best_pair = -1.0, (0.0, 0.0)
+    while True:
+        trials = []
+        for n in candidates:
+            if n in chosen:
+                continue
+            s, r = dev_score(chosen + [n])
+            trials.append(((s + r) / 2, s, r, n))
+        if not trials:
+            break
+        crit, s, r, n = max(trials)
+        if crit <= best + 1e-4:
+            break
+        chosen.append(n)
+        best, best_pair = crit, (s, r)
+        log(f"  + {n:<15} dev strict {s:.3f} relaxed {r:.3f}")
+    return chosen, best_pair
+
+
+# ---------------------------------------------------------------------------------------------
+# main
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder with the ArgKP-2021 csv files")
+    ap.add_argument("--quick", action="store_true", help="dev split, first topic only, no test (smoke test)")
+    ap.add_argument("--write-weights", action="store_true", help=f"write the fitted model to {WEIGHTS_PATH.name}")
+    opts = ap.parse_args(argv)
+
+    from positions.match import Weights
+
+    t0 = time.time()
+    log = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
+    if not (opts.data / "arguments_dev.csv").exists():
+        print(f"ArgKP-2021 data not found in {opts.data} (set --data or ARGKP_DIR)", file=sys.stderr)
+        return 2
+
+    w = Weights()
+    text_total = w.lexical + w.semantic
+    fixed = [
+        ("rapidfuzz token_set_ratio, default_process", lambda F: score_feature(F, "rf_token_set_raw")),
+        ("WordLlama raw cosine", lambda F: score_feature(F, "cosine")),
+        ("shipped lexical (lexical_matrix)", lambda F: score_feature(F, "lexical")),
+        ("shipped semantic (semantic_matrix)", lambda F: score_feature(F, "semantic")),
+        (f"shipped default Weights() {w.lexical:g}*lex+{w.semantic:g}*sem (topics=0)",
+         lambda F: score_linear(F, {"lexical": w.lexical, "semantic": w.semantic})),
+        (f"  same, renormalised to text signals ({w.lexical / text_total:.3f}/{w.semantic / text_total:.3f})",
+         lambda F: score_linear(F, {"lexical": w.lexical / text_total, "semantic": w.semantic / text_total})),
+    ]
+
+    if opts.quick:
+        dev = compute_features(load_split(opts.data, "dev", topics_limit=1))
+        rows = [(name, evaluate(dev.split, fn(dev)) + (float("nan"), float("nan"))) for name, fn in fixed]
+        X, y = labelled_rows(dev, PAIR_ONLY)
+        m = fit_logistic(X, y, PAIR_ONLY, steps=50)
+        rows.append(("logistic fitted on this subset (smoke)", evaluate(dev.split, score_model(dev, m)) + (float("nan"),) * 2))
+        print_table(rows, f"QUICK: dev, first topic only ({dev.split.topics[0]!r}); no test", [])
+        log(f"done in {time.time() - t0:.1f}s")
+        return 0
+
+    log("computing features (train, dev, test) ...")
+    train = compute_features(load_split(opts.data, "train"))
+    dev = compute_features(load_split(opts.data, "dev"))
+    test = compute_features(load_split(opts.data, "test"))
+    log(f"  features in {time.time() - t0:.1f}s")
+
+    # Model selection uses train (fit) and dev (choice) only.
+    log("forward selection, all candidate features:")
+    chosen_all, _ = forward_select(train, dev, FIT_CANDIDATES, log)
+    log("forward selection, pair-only features (no topic or group context):")
+    chosen_pair, _ = forward_select(train, dev, PAIR_ONLY, log)
+
+    fitted: list[tuple[str, Logistic]] = []
+    for label, names in (("fitted LR, shipped 2 signals", ["lexical", "semantic"]),
+                         ("fitted LR, pair-only features, dev-selected", chosen_pair),
+                         ("fitted LR, all features, dev-selected", chosen_all)):
+        X, y = labelled_rows(train, names)
+        fitted.append((f"{label}: " + "+".join(names), fit_logistic(X, y, names)))
+
+    rows = []
+    for name, fn in fixed:
+        rows.append((name, evaluate(dev.split, fn(dev)) + evaluate(test.split, fn(test))))
+    for name, m in fitted:
+        rows.append((name, evaluate(dev.split, score_model(dev, m)) + evaluate(test.split, score_model(test, m))))
+    print_table(rows, "ArgKP-2021, zero-shot except the fitted rows (fitted on train, chosen on dev)", REFERENCE)
+
+    print("\nfitted coefficients (raw feature scale; score = intercept + sum(coef * feature), a logit):")
+    for name, m in fitted:
+        wr, br = m.raw()
+        print(f"  {name}\n    intercept {br:+.4f}  " + "  ".join(f"{n} {c:+.4f}" for n, c in zip(m.names, wr)))
+
+    if opts.write_weights:
+        out = {
+            "benchmark": "ArgKP-2021 track 1 (benchmarks/argkp.py)",
+            "metric_version": METRIC_VERSION,
+            "fitted_on": "train split, labelled pairs only (undecided pairs left out)",
+            "selected_on": "dev split, greedy forward selection, criterion mean(dev strict, dev relaxed)",
+            "training": {"method": "logistic regression, full-batch gradient descent on standardised features",
+                         "steps": 400, "learning_rate": 0.5, "l2": 1e-3},
+            "feature_definitions": {
+                "lexical": "positions.match.lexical_matrix on Normaliser().normalised text",
+                "semantic": "positions.match.semantic_matrix on positions.embed.embed_uncached (raw text)",
+                "cosine": "raw WordLlama cosine (unit vectors)",
+                "token_set": "rapidfuzz token_set_ratio / 100 on normalised text",
+                "token_sort": "rapidfuzz token_sort_ratio / 100 on normalised text",
+                "partial": "rapidfuzz partial_ratio / 100 on normalised text",
+                "jaccard": "Jaccard of the two sets of normalised stems",
+                "kp_coverage": "share of the key point's (second text's) stems found in the argument",
+                "len_ratio": "min/max of the two stem counts",
+                "arg_log_len": "log of the argument's (first text's) stem count",
+                "cos_margin": "cosine minus the best cosine of the argument to the other key points of its group",
+                "arg_topic_cos": "cosine of the argument to the topic sentence",
+                "kp_topic_cos": "cosine of the key point to the topic sentence",
+                "centred_cosine": "cosine after subtracting the mean embedding of the group's texts",
+            },
+            "models": [],
+        }
+        for (name, m), row in zip(fitted, rows[len(fixed):]):
+            wr, br = m.raw()
+            out["models"].append({
+                "name": name, "features": m.names,
+                "coefficients": {n: round(float(c), 6) for n, c in zip(m.names, wr)},
+                "intercept": round(br, 6),
+                "standardisation": {"mean": {n: round(float(v), 6) for n, v in zip(m.names, m.mean)},
+                                    "scale": {n: round(float(v), 6) for n, v in zip(m.names, m.scale)}},
+                "scores": dict(zip(("dev_strict", "dev_relaxed", "test_strict", "test_relaxed"),
+                                   (round(v, 4) for v in row[1]))),
+            })
+        WEIGHTS_PATH.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+        log(f"wrote {WEIGHTS_PATH}")
+    log(f"done in {time.time() - t0:.1f}s")
+    return 0
+
+
+def print_table(rows, title: str, reference) -> None:
+    width = max(len(r[0]) for r in list(rows) + list(reference)) + 1
+    print(f"\n{title}\nmetric: {METRIC_VERSION}\n")
+    head = f"{'scorer':<{width}}| dev strict | dev relaxed | test strict | test relaxed"
+    print(head)
+    print("-" * len(head))
+    fmt = lambda v: "    -" if v != v else f"{v:.3f}"  # noqa: E731
+    for name, vals in list(reference) + list(rows):
+        print(f"{name:<{width}}|      {fmt(vals[0])} |       {fmt(vals[1])} |       {fmt(vals[2])} |        {fmt(vals[3])}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

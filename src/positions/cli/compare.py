@@ -1,0 +1,189 @@
+"""Matching commands: compare, search, matrix, report."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from positions.cli import ListFormat, _corpus, _echo, _print, app, state
+from positions.errors import UsageError
+
+
+class CompareFormat(str, Enum):
+    table = "table"
+    markdown = "markdown"
+    json = "json"
+
+
+class ReportFormat(str, Enum):
+    markdown = "markdown"
+    html = "html"
+
+
+class Relation(str, Enum):
+    agree = "agree"
+    disagree = "disagree"
+    related = "related"
+
+
+def _threshold(value: Optional[float]) -> float:
+    from positions.match import DEFAULT_THRESHOLD
+
+    if value is None:
+        return DEFAULT_THRESHOLD
+    if not 0.0 <= value <= 1.0:
+        raise UsageError(f"--threshold must be between 0 and 1, not {value:g}")
+    return value
+
+
+THRESHOLD_HELP = "Alignment threshold in [0, 1]; lower finds more (and weaker) pairs. Default 0.5."
+
+
+def _build_report(corpus, keys, threshold, topics, relations=None, date=None, command="report"):
+    from positions import __version__
+    from positions.corpus import corpus_hash
+    from positions.match import Matcher, compare_sources
+    from positions.report import build_report
+
+    matcher = Matcher(corpus, use_cache=state.use_cache)
+    comparison = compare_sources(matcher, keys, threshold, topics or None, relations or None)
+    return build_report(corpus, comparison, corpus_hash=corpus_hash(corpus), version=__version__,
+                        topics=topics or None, date=date, command=command)
+
+
+def _write_output(text: str, output: Optional[str]) -> None:
+    if output in (None, "-"):
+        _echo(text)
+        return
+    from positions.cache import write_output
+
+    path = write_output(Path(output), text)
+    typer.echo(f"wrote {path}", err=True)
+
+
+@app.command()
+def compare(
+    sources: list[str] = typer.Argument(..., metavar="A B [C ...]", help="Two or more source keys."),
+    topic: list[str] = typer.Option([], "--topic", "-t", help="Only pairs and statements on this topic (repeatable)."),
+    relation: list[Relation] = typer.Option([], "--relation", "-r", help="Only agree, disagree or related pairs (repeatable)."),
+    threshold: Optional[float] = typer.Option(None, "--threshold", help=THRESHOLD_HELP),
+    explain: bool = typer.Option(False, "--explain", help="Show the lexical, semantic and topic signals behind each score."),
+    fmt: CompareFormat = typer.Option(CompareFormat.table, "--format", help="table, markdown or json."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write to FILE instead of standard output."),
+) -> None:
+    """Align two or more sources: disagreements, agreements, related pairs, and what only one says.
+
+    Example: positions compare alliance moj --relation disagree
+    """
+    from positions.corpus import require_sources, require_topics
+
+    corpus = _corpus()
+    keys = require_sources(corpus, sources)
+    if len(keys) < 2:
+        raise UsageError("compare needs at least two different sources, e.g. 'positions compare alliance moj'")
+    topics = require_topics(corpus, topic)
+    t = _threshold(threshold)
+    report = _build_report(corpus, keys, t, topics, [r.value for r in relation], command="compare")
+    if fmt is CompareFormat.json:
+        from positions.render.json import compare_json, to_json
+
+        _write_output(to_json(compare_json(report, explain)), output)
+    elif fmt is CompareFormat.markdown:
+        from positions.render.markdown import render_compare
+
+        _write_output(render_compare(report, explain), output)
+    else:
+        from positions.render.terminal import compare_view
+
+        if output not in (None, "-"):
+            from positions.render.terminal import to_text
+
+            _write_output(to_text(compare_view(report, explain)), output)
+        else:
+            _print(compare_view(report, explain))
+
+
+@app.command()
+def search(
+    text: str = typer.Argument(..., help="A claim in your own words."),
+    source: list[str] = typer.Option([], "--source", "-s", help="Only this source (repeatable)."),
+    limit: int = typer.Option(10, "--limit", "-n", min=1, max=1000, help="How many statements to show."),
+    explain: bool = typer.Option(False, "--explain", help="Show the signals behind each score."),
+    fmt: ListFormat = typer.Option(ListFormat.table, "--format", help="table or json."),
+) -> None:
+    """Find the statements closest to a free-text claim, across all sources.
+
+    Example: positions search "community payback should help people find jobs"
+    """
+    from positions.corpus import require_sources
+    from positions.match import Matcher
+
+    corpus = _corpus()
+    keys = require_sources(corpus, source)
+    if not text.strip():
+        raise UsageError("the search text is empty; give a claim in your own words")
+    hits = Matcher(corpus, use_cache=state.use_cache).search(text, keys or None, limit)
+    if fmt is ListFormat.json:
+        from positions.render.json import search_json, to_json
+
+        _echo(to_json(search_json(text, hits, explain)))
+    else:
+        from positions.render.terminal import search_table
+
+        _print(search_table(text, hits, explain))
+
+
+@app.command()
+def matrix(
+    sources: list[str] = typer.Argument(None, metavar="[SOURCES...]", help="Source keys (default: all)."),
+    topic: list[str] = typer.Option([], "--topic", "-t", help="Only this topic (repeatable)."),
+) -> None:
+    """Show the stance matrix: topics as rows, sources as columns.
+
+    Example: positions matrix alliance moj clinks
+    """
+    from positions import __version__
+    from positions.corpus import corpus_hash, require_sources, require_topics
+    from positions.match import DEFAULT_WEIGHTS, Comparison, topic_positions
+    from positions.render.terminal import matrix_view
+    from positions.report import build_report
+
+    corpus = _corpus()
+    keys = require_sources(corpus, sources or corpus.source_keys)
+    topics = require_topics(corpus, topic)
+    # The matrix needs no matching: an empty comparison carries the sources and topics.
+    comparison = Comparison(tuple(keys), 0.0, DEFAULT_WEIGHTS, (), tuple(topic_positions(corpus, keys, topics)))
+    report = build_report(corpus, comparison, corpus_hash=corpus_hash(corpus), version=__version__, topics=topics or None)
+    _print(matrix_view(report))
+
+
+@app.command()
+def report(
+    sources: list[str] = typer.Argument(None, metavar="[SOURCES...]", help="Source keys (default: all)."),
+    topic: list[str] = typer.Option([], "--topic", "-t", help="Only this topic (repeatable)."),
+    fmt: ReportFormat = typer.Option(ReportFormat.markdown, "--format", help="markdown or html."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write to FILE ('-' or none: standard output)."),
+    threshold: Optional[float] = typer.Option(None, "--threshold", help=THRESHOLD_HELP),
+    date: Optional[str] = typer.Option(None, "--date", help="A date to print in the report (none by default, so output is reproducible)."),
+) -> None:
+    """Write a briefing: sources, stance matrix, consensus, contested topics, quotes by topic, methods.
+
+    Example: positions report --format html --output report.html
+    """
+    from positions.corpus import require_sources, require_topics
+
+    corpus = _corpus()
+    keys = require_sources(corpus, sources or corpus.source_keys)
+    topics = require_topics(corpus, topic)
+    built = _build_report(corpus, keys, _threshold(threshold), topics, date=date)
+    if fmt is ReportFormat.html:
+        from positions.render.html import render_report as render_html
+
+        _write_output(render_html(built), output)
+    else:
+        from positions.render.markdown import render_report
+
+        _write_output(render_report(built), output)

@@ -1,0 +1,1 @@
+"""Commands that change a corpus: add, new-source, init, schema (see issue: extending the corpus)."""
