@@ -23,7 +23,7 @@ features (chosen on dev). Test is reported once, at the end.
 
     python benchmarks/argkp.py            # full run (train fit, dev selection, test), ~1-2 min
     python benchmarks/argkp.py --quick    # dev, first topic only, a few seconds (smoke test)
-    python benchmarks/argkp.py --write-weights   # also write benchmarks/argkp_weights.json
+    python benchmarks/argkp.py --no-write   # do not (re)write benchmarks/argkp_weights.json
 """
 
 from __future__ import annotations
@@ -133,9 +133,19 @@ def average_precision(y_true: np.ndarray, y_score: np.ndarray) -> float:
     return float(np.sum((recall - prev) * precision))
 
 
-def evaluate(split: Split, scores: dict[int, np.ndarray]) -> tuple[float, float]:
+def _pandas_descending_order(scores: list[float]) -> np.ndarray:
+    """The order of pandas' DataFrame.sort_values(ascending=False) (default quicksort, which is not
+    stable: how it orders ties depends on numpy). Only used for the metric check."""
+    s = np.asarray(scores, dtype=float)
+    idx = np.arange(len(s))[::-1]
+    return idx[s[::-1].argsort(kind="quicksort")][::-1]
+
+
+def evaluate(split: Split, scores: dict[int, np.ndarray], ap=None, cut: str = "stable") -> tuple[float, float]:
     """Current track-1 metric. scores[g] is the (args x key points) matrix of group g (index into
-    split.groups), rows in group.args order, columns in group.kps order."""
+    split.groups), rows in group.args order, columns in group.kps order. Ties in the top-half cut
+    go to the earlier argument in file order (cut="pandas" mimics the official script instead)."""
+    ap = ap or average_precision
     strict, relaxed = [], []
     for g, group in enumerate(split.groups):
         rows = []   # (score, label or None, is_dummy)
@@ -147,14 +157,17 @@ def evaluate(split: Split, scores: dict[int, np.ndarray]) -> tuple[float, float]
             best = int(np.argmax(m[r]))               # first maximum, as max() over the submission
             kp = split.kp_ids[group.kps[best]]
             rows.append((float(m[r, best]), split.labels.get((split.arg_ids[ai], kp)), False))
-        order = sorted(range(len(rows)), key=lambda k: -rows[k][0])   # stable: file order on ties
+        if cut == "pandas":
+            order = list(_pandas_descending_order([r[0] for r in rows]))
+        else:
+            order = sorted(range(len(rows)), key=lambda k: -rows[k][0])   # stable: file order on ties
         kept = [rows[k] for k in order[: int(len(rows) / 2)]]
         if not kept:
             continue
         sc = np.array([0.99 if d else s for s, _, d in kept])
         for labels_of, out in ((lambda l: 0 if l is None else l, strict), (lambda l: 1 if l is None else l, relaxed)):
             y = np.array([0 if d else labels_of(l) for _, l, d in kept], dtype=float)
-            out.append(average_precision(y, sc) * y.sum() / len(y))
+            out.append(ap(y, sc) * y.sum() / len(y))
     return float(np.mean(strict)), float(np.mean(relaxed))
 
 
@@ -227,6 +240,12 @@ def compute_features(split: Split) -> Features:
             f["cos_margin"] = cos - other_best
         else:
             f["cos_margin"] = np.zeros_like(cos)
+        lex = f["lexical"]
+        if len(kn) > 1:
+            top2 = -np.sort(-lex, axis=1)[:, :2]
+            f["lex_margin"] = lex - np.where(lex >= top2[:, :1], top2[:, 1:2], top2[:, :1])
+        else:
+            f["lex_margin"] = np.zeros_like(lex)
         # arguments that merely restate the topic tend to match no key point
         f["arg_topic_cos"] = np.repeat((ae @ te)[:, None], len(kn), axis=1)
         f["kp_topic_cos"] = np.repeat((ke @ te)[None, :], len(an), axis=0)
@@ -240,12 +259,14 @@ def compute_features(split: Split) -> Features:
     return Features(split, mats)
 
 
-FIT_CANDIDATES = ["lexical", "semantic", "cosine", "token_set", "token_sort", "partial", "jaccard",
-                  "kp_coverage", "len_ratio", "arg_log_len", "cos_margin", "arg_topic_cos", "kp_topic_cos",
-                  "centred_cosine"]
 # Features that can be computed for any two statements on their own (no topic, no group context).
 PAIR_ONLY = ["lexical", "semantic", "cosine", "token_set", "token_sort", "partial", "jaccard",
              "kp_coverage", "len_ratio", "arg_log_len"]
+# ... plus context the product also has: the other candidates a statement is scored against
+# (margins over the runner-up) and the mean embedding of the texts being compared.
+WITH_CONTEXT = PAIR_ONLY + ["cos_margin", "lex_margin", "centred_cosine"]
+# ... plus the topic sentence, which ArgKP gives but a statement without curated topics does not have.
+FIT_CANDIDATES = WITH_CONTEXT + ["arg_topic_cos", "kp_topic_cos"]
 
 
 def labelled_rows(feats: Features, names: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -353,7 +374,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder with the ArgKP-2021 csv files")
     ap.add_argument("--quick", action="store_true", help="dev split, first topic only, no test (smoke test)")
-    ap.add_argument("--write-weights", action="store_true", help=f"write the fitted model to {WEIGHTS_PATH.name}")
+    ap.add_argument("--no-write", action="store_true", help=f"do not write the fitted models to {WEIGHTS_PATH.name}")
     opts = ap.parse_args(argv)
 
     from positions.match import Weights
@@ -393,15 +414,25 @@ def main(argv: list[str] | None = None) -> int:
     test = compute_features(load_split(opts.data, "test"))
     log(f"  features in {time.time() - t0:.1f}s")
 
+    metric_check(dev, test)
+    print("\nsingle features, dev only (zero-shot, used for choosing; test is not looked at here):")
+    for n in FIT_CANDIDATES:
+        print(f"  {n:<15} dev strict {{:.3f}} relaxed {{:.3f}}".format(*evaluate(dev.split, score_feature(dev, n))))
+
     # Model selection uses train (fit) and dev (choice) only.
-    log("forward selection, all candidate features:")
-    chosen_all, _ = forward_select(train, dev, FIT_CANDIDATES, log)
-    log("forward selection, pair-only features (no topic or group context):")
-    chosen_pair, _ = forward_select(train, dev, PAIR_ONLY, log)
+    print("\ngreedy forward selection (fit on train, criterion mean of dev strict and relaxed):")
+    out = lambda msg: print(msg, flush=True)  # noqa: E731
+    print(" pair-only features (no topic, no group context):")
+    chosen_pair, _ = forward_select(train, dev, PAIR_ONLY, out)
+    print(" pair features + candidate context (margins over the runner-up, centred cosine):")
+    chosen_ctx, _ = forward_select(train, dev, WITH_CONTEXT, out)
+    print(" all features (adds the topic sentence):")
+    chosen_all, _ = forward_select(train, dev, FIT_CANDIDATES, out)
 
     fitted: list[tuple[str, Logistic]] = []
     for label, names in (("fitted LR, shipped 2 signals", ["lexical", "semantic"]),
                          ("fitted LR, pair-only features, dev-selected", chosen_pair),
+                         ("fitted LR, pair + candidate-context features, dev-selected", chosen_ctx),
                          ("fitted LR, all features, dev-selected", chosen_all)):
         X, y = labelled_rows(train, names)
         fitted.append((f"{label}: " + "+".join(names), fit_logistic(X, y, names)))
@@ -418,7 +449,7 @@ def main(argv: list[str] | None = None) -> int:
         wr, br = m.raw()
         print(f"  {name}\n    intercept {br:+.4f}  " + "  ".join(f"{n} {c:+.4f}" for n, c in zip(m.names, wr)))
 
-    if opts.write_weights:
+    if not opts.no_write:
         out = {
             "benchmark": "ArgKP-2021 track 1 (benchmarks/argkp.py)",
             "metric_version": METRIC_VERSION,
@@ -438,6 +469,7 @@ def main(argv: list[str] | None = None) -> int:
                 "len_ratio": "min/max of the two stem counts",
                 "arg_log_len": "log of the argument's (first text's) stem count",
                 "cos_margin": "cosine minus the best cosine of the argument to the other key points of its group",
+                "lex_margin": "lexical minus the best lexical score of the argument to the other key points of its group",
                 "arg_topic_cos": "cosine of the argument to the topic sentence",
                 "kp_topic_cos": "cosine of the key point to the topic sentence",
                 "centred_cosine": "cosine after subtracting the mean embedding of the group's texts",
@@ -459,6 +491,30 @@ def main(argv: list[str] | None = None) -> int:
         log(f"wrote {WEIGHTS_PATH}")
     log(f"done in {time.time() - t0:.1f}s")
     return 0
+
+
+def _ap_ungrouped(y_true: np.ndarray, y_score: np.ndarray) -> float:
+    """AP with every pair its own threshold (tied scores NOT grouped; stable order). Not sklearn:
+    only used to show where the data README's reference figures come from."""
+    order = np.argsort(-np.asarray(y_score, float), kind="mergesort")
+    y = np.asarray(y_true, float)[order]
+    if y.sum() == 0:
+        return 0.0
+    return float(np.sum(np.cumsum(y) / np.arange(1, len(y) + 1) * y) / y.sum())
+
+
+def metric_check(dev: Features, test: Features) -> None:
+    """rapidfuzz token_set_ratio against the figures in the data README."""
+    print("\nmetric check, rapidfuzz token_set_ratio (default_process), dev strict/relaxed, test strict/relaxed:")
+    cases = [("this script (sklearn AP, ties grouped)", {}),
+             ("  same, top-half ties cut as pandas does", {"cut": "pandas"}),
+             ("  same, tied pairs NOT grouped in AP", {"ap": _ap_ungrouped})]
+    for label, kw in cases:
+        vals = (evaluate(dev.split, score_feature(dev, "rf_token_set_raw"), **kw)
+                + evaluate(test.split, score_feature(test, "rf_token_set_raw"), **kw))
+        print(f"  {label:<42} " + " / ".join(f"{v:.3f}" for v in vals))
+    print(f"  {'README reference (this project)':<42} 0.308 / 0.500 / 0.236 / 0.339")
+    print(f"  {'README: official script on same scores':<42} 0.298 / 0.490 / 0.231 / 0.333")
 
 
 def print_table(rows, title: str, reference) -> None:

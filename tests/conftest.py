@@ -101,8 +101,14 @@ def _write(path: Path, content: str | bytes | dict | list) -> None:
         path.write_bytes(dump_yaml(content).encode("utf-8"))
 
 
+@pytest.fixture(scope="session")
+def _session_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One embedding cache for the whole run: tests never touch the user's cache folder."""
+    return tmp_path_factory.mktemp("positions-cache")
+
+
 @pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+def _clean_env(monkeypatch: pytest.MonkeyPatch, _session_cache: Path) -> None:
     """Wide, colourless, non-interactive output and no corpus from the caller's environment."""
     monkeypatch.setenv("TERMINAL_WIDTH", "3000")
     monkeypatch.setenv("COLUMNS", "3000")  # rich reads COLUMNS: keep table cells on one line
@@ -110,6 +116,7 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.delenv("POSITIONS_DATA", raising=False)
     monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.setenv("POSITIONS_CACHE_DIR", str(_session_cache))
 
 
 @pytest.fixture

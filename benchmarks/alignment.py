@@ -1,0 +1,324 @@
+"""Quality figures of the matcher against the development gold set (benchmarks/gold.yaml).
+
+    python benchmarks/alignment.py                 # table for each scorer at the default threshold
+    python benchmarks/alignment.py --threshold 0.45
+    python benchmarks/alignment.py --details       # also list missed pairs, wrong relations, ...
+    python benchmarks/alignment.py --sweep         # grid-search weights and thresholds, show the 10 best
+    python benchmarks/alignment.py --check         # only validate gold.yaml against the corpus
+
+Figures (all ten source pairs aligned with the library's `Matcher.align_sources`):
+
+* gold recall       share of gold pairs that are aligned (either orientation)
+* relation accuracy share of the aligned gold pairs whose predicted relation equals the gold one
+* disagree found    share of gold `disagree` pairs aligned AND labelled disagree
+* decoys aligned    gold decoys that were aligned (should be 0)
+* aligned pairs     all aligned pairs, to show that recall is not bought with volume
+* search recall@3   share of gold queries with at least one expected statement in the top 3
+
+Sweep objective: gold recall + relation accuracy + search recall@3; a configuration that aligns any
+decoy, or more than 3x as many pairs as the gold set holds, is disqualified.
+
+`evaluate(corpus_path, weights, threshold)` returns the figures as a dict, for tests that hold floors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from functools import lru_cache
+from itertools import combinations
+from pathlib import Path
+
+from ruamel.yaml import YAML
+
+from positions.corpus import load_corpus
+from positions.match import DEFAULT_THRESHOLD, Matcher, Weights
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_DATA = HERE.parent / "data"
+DEFAULT_GOLD = HERE / "gold.yaml"
+RELATIONS = ("agree", "disagree", "related")
+SEARCH_K = 3
+VOLUME_FACTOR = 3  # aligned pairs above this many times the gold pairs disqualify a configuration
+SINGLE_SCORERS = {
+    "lexical": Weights(1, 0, 0),
+    "semantic": Weights(0, 1, 0),
+    "topics": Weights(0, 0, 1),
+}
+SINGLE_SWEEP = [round(0.05 + 0.025 * i, 3) for i in range(37)]      # 0.05 .. 0.95
+GRID_THRESHOLDS = [round(0.30 + 0.025 * i, 3) for i in range(13)]   # 0.30 .. 0.60
+
+
+# -- gold set ------------------------------------------------------------------------------------
+
+def load_gold(path: str | Path = DEFAULT_GOLD) -> dict:
+    with open(path, encoding="utf-8") as fh:
+        gold = YAML(typ="safe").load(fh)
+    return {"pairs": gold.get("pairs") or [], "decoys": gold.get("decoys") or [],
+            "queries": gold.get("queries") or []}
+
+
+def check_gold(corpus, gold: dict) -> list[str]:
+    """Problems with the gold set: unknown references, bad relations, same-source or repeated pairs."""
+    known = {r.ref for r in corpus.statements()}
+    problems = []
+
+    def ref_ok(ref: str, where: str) -> bool:
+        if ref not in known:
+            problems.append(f"{where}: unknown statement '{ref}'")
+            return False
+        return True
+
+    seen: dict[frozenset, str] = {}
+    for kind in ("pairs", "decoys"):
+        for n, item in enumerate(gold[kind], 1):
+            where = f"{kind}[{n}] {item.get('a')} ~ {item.get('b')}"
+            ok = ref_ok(item.get("a", ""), where) & ref_ok(item.get("b", ""), where)
+            if not item.get("why"):
+                problems.append(f"{where}: no 'why'")
+            if kind == "pairs" and item.get("relation") not in RELATIONS:
+                problems.append(f"{where}: relation must be one of {', '.join(RELATIONS)}")
+            if not ok:
+                continue
+            if item["a"].split("/")[0] == item["b"].split("/")[0]:
+                problems.append(f"{where}: both statements are from one source")
+            key = frozenset((item["a"], item["b"]))
+            if key in seen:
+                problems.append(f"{where}: already listed under {seen[key]}")
+            seen[key] = kind
+    for n, q in enumerate(gold["queries"], 1):
+        where = f"queries[{n}] {q.get('query')!r}"
+        expect = q.get("expect") or []
+        if not q.get("query") or not expect:
+            problems.append(f"{where}: needs a query and 1-3 expected statements")
+        if len(expect) > 3:
+            problems.append(f"{where}: more than 3 expected statements")
+        for ref in expect:
+            ref_ok(ref, where)
+    return problems
+
+
+# -- scoring -------------------------------------------------------------------------------------
+
+class BenchMatcher(Matcher):
+    """A Matcher that keeps each source pair's scores, so one weight setting can be aligned at
+    many thresholds without rescoring (scores do not depend on the threshold)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._scores: dict = {}
+        self._search: dict = {}
+
+    def _candidate_scores(self, ia, ib):
+        key = (tuple(ia), tuple(ib))
+        if key not in self._scores:
+            self._scores[key] = super()._candidate_scores(ia, ib)
+        return self._scores[key]
+
+    def cached_search(self, query: str, limit: int):
+        key = (query, limit)
+        if key not in self._search:
+            self._search[key] = self.search(query, limit=limit)
+        return self._search[key]
+
+
+class Bench:
+    """One corpus and gold set; builds one matcher per weight setting and reuses it."""
+
+    def __init__(self, corpus_path: str | Path = DEFAULT_DATA, gold_path: str | Path = DEFAULT_GOLD):
+        self.corpus = load_corpus(corpus_path)
+        self.gold = load_gold(gold_path)
+        problems = check_gold(self.corpus, self.gold)
+        if problems:
+            raise ValueError("gold set does not fit the corpus:\n  " + "\n  ".join(problems))
+        self.sources = [s.key for s in self.corpus.sources]
+        self.gold_rel = {frozenset((p["a"], p["b"])): p["relation"] for p in self.gold["pairs"]}
+        self.decoys = {frozenset((d["a"], d["b"])) for d in self.gold["decoys"]}
+        self._matchers: dict[Weights, BenchMatcher] = {}
+
+    def matcher(self, weights: Weights) -> BenchMatcher:
+        if weights not in self._matchers:
+            self._matchers[weights] = BenchMatcher(self.corpus, weights=weights, use_cache=True)
+        return self._matchers[weights]
+
+    def aligned(self, weights: Weights, threshold: float) -> dict[frozenset, str]:
+        """Every aligned pair of every source pair: {frozenset of refs: predicted relation}."""
+        m = self.matcher(weights)
+        out = {}
+        for a, b in combinations(self.sources, 2):
+            for p in m.align_sources(a, b, threshold).pairs:
+                out[frozenset((p.a.ref, p.b.ref))] = p.relation
+        return out
+
+    def search_figures(self, weights: Weights) -> tuple[float, list[dict]]:
+        m = self.matcher(weights)
+        failed = []
+        for q in self.gold["queries"]:
+            top = [h.ref.ref for h in m.cached_search(q["query"], SEARCH_K)]
+            if not set(top) & set(q["expect"]):
+                failed.append({"query": q["query"], "expect": q["expect"], "got": top})
+        n = len(self.gold["queries"])
+        return (1 - len(failed) / n if n else 0.0), failed
+
+    def figures(self, weights: Weights, threshold: float) -> dict:
+        aligned = self.aligned(weights, threshold)
+        found = {k: aligned[k] for k in self.gold_rel if k in aligned}
+        correct = [k for k, rel in found.items() if rel == self.gold_rel[k]]
+        disagree = [k for k, rel in self.gold_rel.items() if rel == "disagree"]
+        disagree_found = [k for k in disagree if aligned.get(k) == "disagree"]
+        decoy_hits = [k for k in self.decoys if k in aligned]
+        search_recall, failed = self.search_figures(weights)
+        n = len(self.gold_rel)
+        return {
+            "weights": {"lexical": weights.lexical, "semantic": weights.semantic, "topics": weights.topics},
+            "threshold": threshold,
+            "gold_pairs": n,
+            "gold_aligned": len(found),
+            "gold_recall": len(found) / n if n else 0.0,
+            "relation_correct": len(correct),
+            "relation_accuracy": len(correct) / len(found) if found else 0.0,
+            "disagree_pairs": len(disagree),
+            "disagree_found": len(disagree_found) / len(disagree) if disagree else 0.0,
+            "decoys_aligned": len(decoy_hits),
+            "aligned_pairs": len(aligned),
+            "queries": len(self.gold["queries"]),
+            "search_recall_at_3": search_recall,
+            # details, for --details and for debugging a failing floor
+            "missed_pairs": sorted(_pair_text(k) for k in self.gold_rel if k not in aligned),
+            "wrong_relations": sorted(f"{_pair_text(k)}: gold {self.gold_rel[k]}, predicted {rel}"
+                                      for k, rel in found.items() if rel != self.gold_rel[k]),
+            "decoy_hits": sorted(_pair_text(k) for k in decoy_hits),
+            "failed_queries": failed,
+        }
+
+
+def _pair_text(key: frozenset) -> str:
+    return " ~ ".join(sorted(key))
+
+
+def objective(f: dict) -> float:
+    return f["gold_recall"] + f["relation_accuracy"] + f["search_recall_at_3"]
+
+
+def qualified(f: dict) -> bool:
+    return f["decoys_aligned"] == 0 and f["aligned_pairs"] <= VOLUME_FACTOR * f["gold_pairs"]
+
+
+def _rank_key(f: dict):
+    return (qualified(f), round(objective(f), 9), -f["aligned_pairs"])
+
+
+@lru_cache(maxsize=8)
+def _bench(corpus_path: str, gold_path: str) -> Bench:
+    return Bench(corpus_path, gold_path)
+
+
+def evaluate(corpus_path: str | Path | None = None, weights: Weights | None = None,
+             threshold: float = DEFAULT_THRESHOLD, gold_path: str | Path | None = None) -> dict:
+    """The quality figures of one configuration (defaults: the repo's data/, Weights(), DEFAULT_THRESHOLD)."""
+    bench = _bench(str(Path(corpus_path or DEFAULT_DATA).resolve()), str(Path(gold_path or DEFAULT_GOLD).resolve()))
+    return bench.figures(weights or Weights(), threshold)
+
+
+# -- reporting -----------------------------------------------------------------------------------
+
+HEADER = (f"{'configuration':<34} {'thresh':>6} {'recall':>7} {'rel.acc':>7} {'disagr':>7} "
+          f"{'decoys':>6} {'aligned':>7} {'srch@3':>7}")
+
+
+def _row(label: str, f: dict) -> str:
+    return (f"{label:<34} {f['threshold']:>6.3f} {f['gold_recall']:>7.3f} {f['relation_accuracy']:>7.3f} "
+            f"{f['disagree_found']:>7.3f} {f['decoys_aligned']:>6d} {f['aligned_pairs']:>7d} "
+            f"{f['search_recall_at_3']:>7.3f}")
+
+
+def _best_threshold(bench: Bench, weights: Weights, thresholds) -> dict:
+    return max((bench.figures(weights, t) for t in thresholds), key=_rank_key)
+
+
+def report(bench: Bench, threshold: float, details: bool) -> None:
+    g = bench.gold
+    counts = ", ".join(f"{sum(p['relation'] == r for p in g['pairs'])} {r}" for r in RELATIONS)
+    print(f"gold set: {len(g['pairs'])} pairs ({counts}), "
+          f"{len(g['decoys'])} decoys, {len(g['queries'])} queries; corpus {bench.corpus.root}")
+    print(f"objective for 'best': recall + rel.acc + srch@3, disqualified if any decoy aligns "
+          f"or aligned > {VOLUME_FACTOR}x gold pairs ({VOLUME_FACTOR * len(g['pairs'])})\n")
+    print(HEADER)
+    print("-" * len(HEADER))
+    rows = []
+    for name, w in SINGLE_SCORERS.items():
+        rows.append((f"{name} alone", bench.figures(w, threshold)))
+        best = _best_threshold(bench, w, SINGLE_SWEEP)
+        mark = "" if qualified(best) else " (none qualifies)"
+        rows.append((f"{name} alone, best threshold{mark}", best))
+    default = bench.figures(Weights(), threshold)
+    rows.append((f"combined {Weights().lexical:g}/{Weights().semantic:g}/{Weights().topics:g} (default)", default))
+    for label, f in rows:
+        print(_row(label, f))
+    if details:
+        print(f"\ndetails for the default combined weights at threshold {threshold:.3f}:")
+        for key, title in (("missed_pairs", "missed gold pairs"), ("wrong_relations", "wrong relations"),
+                           ("decoy_hits", "decoys aligned")):
+            print(f"  {title} ({len(default[key])}):")
+            for line in default[key]:
+                print(f"    {line}")
+        print(f"  failed queries ({len(default['failed_queries'])}):")
+        for q in default["failed_queries"]:
+            print(f"    {q['query']!r}: expected {', '.join(q['expect'])}; top {SEARCH_K}: {', '.join(q['got'])}")
+
+
+def sweep(bench: Bench, top: int) -> None:
+    grid = [(i / 10, j / 10, round(1 - i / 10 - j / 10, 1)) for i in range(11) for j in range(11 - i)]
+    results = []
+    started = time.perf_counter()
+    for lex, sem, top_w in grid:
+        w = Weights(lexical=lex, semantic=sem, topics=top_w)
+        for t in GRID_THRESHOLDS:
+            results.append(bench.figures(w, t))
+        bench._matchers.pop(w, None)  # one weight setting at a time keeps memory flat
+    results.sort(key=_rank_key, reverse=True)
+    n_ok = sum(qualified(f) for f in results)
+    print(f"sweep: {len(grid)} weight settings x {len(GRID_THRESHOLDS)} thresholds = {len(results)} "
+          f"configurations in {time.perf_counter() - started:.1f}s; {n_ok} qualify\n")
+    header = f"{'rank':>4} {'lex':>4} {'sem':>4} {'top':>4} {'objective':>9} " + HEADER[35:]
+    print(header)
+    print("-" * len(header))
+    for n, f in enumerate(results[:top], 1):
+        w = f["weights"]
+        flag = "" if qualified(f) else "  DISQUALIFIED"
+        print(f"{n:>4} {w['lexical']:>4.1f} {w['semantic']:>4.1f} {w['topics']:>4.1f} {objective(f):>9.3f} "
+              + _row("", f)[35:] + flag)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", default=str(DEFAULT_DATA), help="corpus folder (default: the repo's data/)")
+    ap.add_argument("--gold", default=str(DEFAULT_GOLD), help="gold set (default: benchmarks/gold.yaml)")
+    ap.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
+    ap.add_argument("--sweep", action="store_true", help="grid-search weights and thresholds")
+    ap.add_argument("--top", type=int, default=10, help="configurations shown by --sweep")
+    ap.add_argument("--details", action="store_true", help="list misses for the default weights")
+    ap.add_argument("--check", action="store_true", help="only validate the gold set")
+    args = ap.parse_args(argv)
+
+    if args.check:
+        problems = check_gold(load_corpus(args.data), load_gold(args.gold))
+        for p in problems:
+            print(p)
+        print("gold set OK" if not problems else f"{len(problems)} problem(s)")
+        return 1 if problems else 0
+    try:
+        bench = Bench(args.data, args.gold)
+    except ValueError as e:
+        print(e, file=sys.stderr)
+        return 1
+    if args.sweep:
+        sweep(bench, args.top)
+    else:
+        report(bench, args.threshold, args.details)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
