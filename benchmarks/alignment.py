@@ -137,6 +137,10 @@ class Bench:
         self.decoys = {frozenset((d["a"], d["b"])) for d in self.gold["decoys"]}
         self._matchers: dict[Weights, BenchMatcher] = {}
 
+    @property
+    def gold_pairs_count(self) -> int:
+        return len(self.gold_rel)
+
     def matcher(self, weights: Weights) -> BenchMatcher:
         if weights not in self._matchers:
             self._matchers[weights] = BenchMatcher(self.corpus, weights=weights, use_cache=True)
@@ -268,27 +272,64 @@ def report(bench: Bench, threshold: float, details: bool) -> None:
             print(f"    {q['query']!r}: expected {', '.join(q['expect'])}; top {SEARCH_K}: {', '.join(q['got'])}")
 
 
+def _figures_key(f: dict) -> tuple:
+    return tuple(f[k] for k in ("gold_aligned", "relation_correct", "disagree_found", "decoys_aligned",
+                                "aligned_pairs", "search_recall_at_3"))
+
+
 def sweep(bench: Bench, top: int) -> None:
+    """Grid-search weights (steps of 0.1 summing to 1) and GRID_THRESHOLDS; print the best.
+
+    Thresholds of one weight setting that give identical figures are shown as one row (a range).
+    """
     grid = [(i / 10, j / 10, round(1 - i / 10 - j / 10, 1)) for i in range(11) for j in range(11 - i)]
     results = []
     started = time.perf_counter()
     for lex, sem, top_w in grid:
         w = Weights(lexical=lex, semantic=sem, topics=top_w)
-        for t in GRID_THRESHOLDS:
-            results.append(bench.figures(w, t))
+        runs = [bench.figures(w, t) for t in GRID_THRESHOLDS]
         bench._matchers.pop(w, None)  # one weight setting at a time keeps memory flat
-    results.sort(key=_rank_key, reverse=True)
+        for f in runs:  # collapse neighbouring thresholds with identical figures
+            last = results[-1] if results else None
+            if last and last["weights"] == f["weights"] and _figures_key(last) == _figures_key(f):
+                last["threshold_to"] = f["threshold"]
+            else:
+                results.append(dict(f, threshold_to=f["threshold"]))
+    n_configs = len(grid) * len(GRID_THRESHOLDS)
     n_ok = sum(qualified(f) for f in results)
-    print(f"sweep: {len(grid)} weight settings x {len(GRID_THRESHOLDS)} thresholds = {len(results)} "
-          f"configurations in {time.perf_counter() - started:.1f}s; {n_ok} qualify\n")
-    header = f"{'rank':>4} {'lex':>4} {'sem':>4} {'top':>4} {'objective':>9} " + HEADER[35:]
+    results.sort(key=_rank_key, reverse=True)
+    print(f"sweep: {len(grid)} weight settings x {len(GRID_THRESHOLDS)} thresholds "
+          f"({GRID_THRESHOLDS[0]:.3f}..{GRID_THRESHOLDS[-1]:.3f}) = {n_configs} configurations in "
+          f"{time.perf_counter() - started:.1f}s; {len(results)} distinct results, {n_ok} qualify")
+    print(f"objective: gold recall + relation accuracy + search recall@3; disqualified: any decoy aligned, "
+          f"or more than {VOLUME_FACTOR}x the gold pairs aligned (> {VOLUME_FACTOR * bench.gold_pairs_count}); "
+          f"ties: fewer aligned pairs first\n")
+    header = f"{'rank':>4} {'lex':>4} {'sem':>4} {'top':>4} {'objective':>9} {'thresholds':>11}" + HEADER[41:]
     print(header)
     print("-" * len(header))
-    for n, f in enumerate(results[:top], 1):
+
+    def line(label, f):
         w = f["weights"]
+        ts = (f"{f['threshold']:.3f}" if f["threshold_to"] == f["threshold"]
+              else f"{f['threshold']:.3f}-{f['threshold_to']:.3f}")
         flag = "" if qualified(f) else "  DISQUALIFIED"
-        print(f"{n:>4} {w['lexical']:>4.1f} {w['semantic']:>4.1f} {w['topics']:>4.1f} {objective(f):>9.3f} "
-              + _row("", f)[35:] + flag)
+        return (f"{label:>4} {w['lexical']:>4.1f} {w['semantic']:>4.1f} {w['topics']:>4.1f} {objective(f):>9.3f} "
+                f"{ts:>11}" + _row("", f)[41:] + flag)
+
+    for n, f in enumerate(results[:top], 1):
+        print(line(str(n), f))
+    default = next((f for f in results if f["weights"] == {"lexical": Weights().lexical,
+                    "semantic": Weights().semantic, "topics": Weights().topics}
+                    and f["threshold"] <= DEFAULT_THRESHOLD <= f["threshold_to"]), None)
+    if default is not None:
+        rank = results.index(default) + 1
+        print(line("dflt", default) + f"   <- current defaults, rank {rank}")
+    print("\nbest qualifying configuration under a tighter volume cap:")
+    for factor in (2.0, 1.5, 1.0):
+        cap = factor * bench.gold_pairs_count
+        best = next((f for f in results if qualified(f) and f["aligned_pairs"] <= cap), None)
+        if best is not None:
+            print(line(f"{factor:g}x", best))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -182,13 +182,96 @@ class _Describer:
         return []
 
 
-def _load_file(path: Path, model: Any, list_field: str) -> tuple[Any, Any, list[Problem]]:
-    """(model instance or None, raw data, problems) for one file."""
+class ParsedFiles:
+    """Validated contents of corpus files keyed by a hash of their text, kept in the user cache.
+
+    Parsing YAML with positions is most of a small command's time; an unchanged file is read from
+    here instead (re-validated by pydantic, which is fast). Only valid files are stored.
+    """
+
+    def __init__(self, enabled: bool = True):
+        self.path = None
+        self.entries: dict[str, str] = {}
+        self.used: set[str] = set()
+        self.dirty = False
+        if not enabled:
+            return
+        import json
+
+        from positions import __version__
+        from positions.cache import cache_dir
+
+        self.path = cache_dir() / f"parsed-{__version__}.json"
+        try:
+            entries = json.loads(self.path.read_text(encoding="utf-8"))
+            if isinstance(entries, dict):
+                self.entries = {k: v for k, v in entries.items() if isinstance(v, str)}
+        except (OSError, ValueError):
+            pass  # missing or corrupt: rebuilt as files are parsed
+
+    @staticmethod
+    def key(model: Any, text: str) -> str:
+        import hashlib
+
+        return hashlib.sha256(f"{model.__name__}\0{text}".encode()).hexdigest()
+
+    def get(self, model: Any, text: str) -> Any:
+        if self.path is None:
+            return None
+        key = self.key(model, text)
+        stored = self.entries.get(key)
+        if stored is None:
+            return None
+        try:
+            parsed = model.model_validate_json(stored)
+        except ValueError:
+            return None
+        self.used.add(key)
+        return parsed
+
+    def put(self, model: Any, text: str, parsed: Any) -> None:
+        if self.path is None:
+            return
+        key = self.key(model, text)
+        self.entries[key] = parsed.model_dump_json()
+        self.used.add(key)
+        self.dirty = True
+
+    def save(self) -> None:
+        if self.path is None or not self.dirty:
+            return
+        import json
+
+        from positions.cache import write_atomic
+
+        # keep what this corpus used, plus a bounded number of others (another corpus, older edits)
+        others = [k for k in sorted(self.entries) if k not in self.used][:500]
+        keep = {k: self.entries[k] for k in sorted(self.used | set(others))}
+        try:
+            write_atomic(self.path, json.dumps(keep).encode("utf-8"))
+        except OSError:
+            pass
+
+
+_NO_CACHE = ParsedFiles(enabled=False)
+
+
+def _load_file(path: Path, model: Any, list_field: str, cache: ParsedFiles = _NO_CACHE) -> tuple[Any, Any, list[Problem]]:
+    """(model instance or None, raw data, problems) for one file. A cache hit returns no raw data."""
     from pydantic import ValidationError
+
+    from positions.yamlio import read_text
 
     shown = display_path(path)
     try:
-        data = load_yaml(path)
+        text = read_text(path)
+    except YamlProblems as exc:
+        return None, None, exc.problems
+    cached = cache.get(model, text)
+    if cached is not None:
+        return cached, None, []
+    try:
+        data = load_yaml(path, text)
     except YamlProblems as exc:
         return None, None, exc.problems
     if data is None:
@@ -198,16 +281,18 @@ def _load_file(path: Path, model: Any, list_field: str) -> tuple[Any, Any, list[
         at = locate(data, ())
         return None, data, [Problem(shown, at.line or 1, at.column or 1, "", "must be a mapping of fields, not a list or a single value")]
     try:
-        return model.model_validate(data), data, []
+        parsed = model.model_validate(data)
     except ValidationError as exc:
         return None, data, _pydantic_problems(exc, data, shown, _Describer(data, model, list_field))
+    cache.put(model, text, parsed)
+    return parsed, data, []
 
 
-def load_topics(root: Path) -> tuple[list, Any, list[Problem]]:
+def load_topics(root: Path, cache: ParsedFiles = _NO_CACHE) -> tuple[list, Any, list[Problem]]:
     from positions.models import TopicsFile
 
     path = root / TOPICS_FILE
-    parsed, data, problems = _load_file(path, TopicsFile, "topics")
+    parsed, data, problems = _load_file(path, TopicsFile, "topics", cache)
     if parsed is None:
         return [], data, problems
     seen: dict[str, int] = {}
@@ -222,7 +307,8 @@ def load_topics(root: Path) -> tuple[list, Any, list[Problem]]:
     return list(parsed.topics), data, problems
 
 
-def load_source(path: Path, topic_keys: list[str] | None, root: Path) -> tuple[Any, list[Problem]]:
+def load_source(path: Path, topic_keys: list[str] | None, root: Path,
+                cache: ParsedFiles = _NO_CACHE) -> tuple[Any, list[Problem]]:
     """One source file: (Source or None, problems). topic_keys None: do not check stances' topics."""
     from positions.models import Source, SourceFile
 
@@ -235,7 +321,12 @@ def load_source(path: Path, topic_keys: list[str] | None, root: Path) -> tuple[A
         problems.append(Problem(shown, 0, 0, "", (
             f"source key '{key}' (the file name) is not a lowercase slug; rename the file to "
             f"something like '{_slugify_key(key)}{path.suffix}'")))
-    parsed, data, file_problems = _load_file(path, SourceFile, "statements")
+    parsed, data, file_problems = _load_file(path, SourceFile, "statements", cache)
+    if parsed is not None and data is None and topic_keys is not None:
+        known = set(topic_keys)
+        if any(t not in known for st in parsed.statements for t in st.stances) or any(t not in known for t in parsed.silent_on):
+            # valid when cached, but the taxonomy changed since: parse again for positioned problems
+            parsed, data, file_problems = _load_file(path, SourceFile, "statements")
     problems.extend(file_problems)
     if isinstance(data, dict):
         problems.extend(_cross_check(data, shown, None if topic_keys is None else set(topic_keys)))
@@ -284,16 +375,20 @@ def _slugify_key(text: str) -> str:
     return slug
 
 
-def load_corpus(root: str | Path) -> Any:
-    """Load and validate a corpus folder; raise CorpusError listing every problem."""
+def load_corpus(root: str | Path, use_cache: bool = False) -> Any:
+    """Load and validate a corpus folder; raise CorpusError listing every problem.
+
+    With use_cache, files unchanged since a previous valid load are not parsed again.
+    """
     from positions.models import Corpus
 
     root = Path(root)
+    cache = ParsedFiles(enabled=use_cache)
     if not (root / TOPICS_FILE).exists() and not (root / SOURCES_DIR).is_dir():
         raise CorpusError([Problem(display_path(root), 0, 0, "",
             f"is not a corpus folder: it has neither {TOPICS_FILE} nor {SOURCES_DIR}/; "
             "run 'positions init DIR' to make one")])
-    topics, topics_data, problems = load_topics(root) if (root / TOPICS_FILE).exists() else ([], None, [])
+    topics, topics_data, problems = load_topics(root, cache) if (root / TOPICS_FILE).exists() else ([], None, [])
     topic_keys: list[str] | None = [t.key for t in topics]
     if problems:
         # An invalid topics.yaml must not make every stance in every source an "unknown topic":
@@ -303,10 +398,11 @@ def load_corpus(root: str | Path) -> Any:
                       if isinstance(raw, list) else None)
     sources = []
     for path in source_files(root):
-        source, source_problems = load_source(path, topic_keys, root)
+        source, source_problems = load_source(path, topic_keys, root, cache)
         problems.extend(source_problems)
         if source is not None:
             sources.append(source)
+    cache.save()
     if problems:
         raise CorpusError(problems)
     corpus = Corpus(root=str(root), topics=tuple(topics), sources=tuple(sorted(sources, key=lambda s: s.key)))

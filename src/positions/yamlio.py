@@ -136,12 +136,13 @@ def _bad_date_problem(text: str, shown: str, exc: ValueError) -> Problem:
     return Problem(shown, 0, 0, "", f"invalid YAML: {exc}")
 
 
-def load_yaml(path: Path) -> Any:
+def load_yaml(path: Path, text: str | None = None) -> Any:
     """Load one YAML file as round-trip containers (which carry `.lc` positions)."""
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     shown = display_path(path)
-    text = read_text(path)
+    if text is None:
+        text = read_text(path)
     yaml = round_trip_yaml()
     try:
         _check_events(yaml, text, shown)

@@ -91,7 +91,7 @@ def _global(
 def _corpus() -> Any:
     from positions.corpus import find_data_dir, load_corpus
 
-    return load_corpus(find_data_dir(state.data).path)
+    return load_corpus(find_data_dir(state.data).path, use_cache=state.use_cache)
 
 
 def _print(renderable: Any) -> None:

@@ -1,1 +1,168 @@
 """Commands that change a corpus: add, new-source, init, schema (see issue: extending the corpus)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from positions.cli import _echo, app, state
+from positions.errors import UsageError
+
+
+def _interactive() -> bool:
+    """Whether we may prompt: stdin is a terminal (never wait on a pipe or in CI)."""
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _writable_root() -> Path:
+    from positions.corpus import find_data_dir
+    from positions.edit import require_writable
+
+    return require_writable(find_data_dir(state.data))
+
+
+def _show_plan(plan) -> None:
+    if plan.hits:
+        typer.echo("Nearest statements:")
+        for hit in plan.hits:
+            text = " ".join(hit.ref.text.split())
+            text = text if len(text) <= 90 else text[:87].rstrip() + "..."
+            typer.echo(f"  {hit.score:.2f}  {hit.ref.ref}  {text}")
+    if plan.topics:
+        shown = ", ".join(f"{key} ({weight:.2f})" for key, weight in plan.topics)
+        typer.echo(f"Likely topics: {shown}")
+
+
+@app.command()
+def add(
+    source: str = typer.Argument(..., help="Source key, e.g. alliance."),
+    text: Optional[str] = typer.Option(None, "--text", help="The verbatim quote. Prompted for on a terminal when absent."),
+    statement_id: Optional[str] = typer.Option(None, "--id", help="Statement id (slug); default: made from the text's first content words."),
+    section: Optional[str] = typer.Option(None, "--section", help="Heading or lead-in the quote sits under."),
+    stance: list[str] = typer.Option([], "--stance", metavar="TOPIC=STANCE", help="A curated stance: support, oppose, mixed or neutral (repeatable)."),
+    note: Optional[str] = typer.Option(None, "--note", help="Curator's note."),
+    force: bool = typer.Option(False, "--force", help="Add even when it nearly repeats a statement of the same source."),
+) -> None:
+    """Add a statement to a source, after showing the nearest existing statements and likely topics.
+
+    Refuses (exit 4) a near-duplicate of a statement of the same source unless --force.
+
+    Example: positions --data mycorpus add alliance --text "Probation should be locally accountable." --stance local-delivery=support
+    """
+    from positions.corpus import find_data_dir, load_corpus, require_sources
+    from positions.edit import append_statement, check_statement, parse_stances, plan_add, refuse_duplicate
+
+    root = _writable_root()
+    corpus = load_corpus(root)
+    require_sources(corpus, [source])
+    prompting = text is None
+    if prompting:
+        if not _interactive():
+            raise UsageError("--text is required when input is not a terminal; "
+                             "e.g. positions add SOURCE --text \"the verbatim quote\"")
+        text = typer.prompt("Text (verbatim quote)")
+        if section is None:
+            section = typer.prompt("Section (blank for none)", default="", show_default=False) or None
+    stances = parse_stances(stance, corpus)
+    fields = {"text": text, "section": section, "stances": stances, "note": note}
+    if statement_id:
+        fields["id"] = statement_id
+    check_statement({**fields, "id": statement_id or "x"})
+    plan = plan_add(corpus, source, text, use_cache=state.use_cache)
+    _show_plan(plan)
+    if not force:
+        refuse_duplicate(plan)
+    if prompting:
+        if not stance:
+            while True:
+                answer = typer.prompt("Stances (TOPIC=STANCE, comma-separated; blank for none)",
+                                      default="", show_default=False)
+                try:
+                    fields["stances"] = parse_stances([answer], corpus)
+                    break
+                except UsageError as exc:
+                    typer.echo(f"error: {exc}", err=True)
+        if note is None:
+            fields["note"] = typer.prompt("Note (blank for none)", default="", show_default=False) or None
+        check_statement({**fields, "id": statement_id or "x"})
+    source_obj, new_id = append_statement(
+        Path(corpus.source_map[source].path), fields, [t.key for t in corpus.topics], force=force
+    )
+    from positions.errors import display_path
+
+    count = len(source_obj.data.statements)
+    stances_shown = ", ".join(f"{k}={v}" for k, v in fields["stances"].items()) or "no stances"
+    typer.echo(f"{source}/{new_id}")
+    typer.echo(f"Added statement {count} of {source} to {display_path(source_obj.path)} ({stances_shown}).")
+
+
+@app.command("new-source")
+def new_source(
+    key: str = typer.Argument(..., help="Source key: lowercase slug, e.g. howard-league; the file is sources/KEY.yaml."),
+    name: str = typer.Option(..., "--name", help="The organisation's name."),
+    title: Optional[str] = typer.Option(None, "--title", help="The document's title."),
+    date: Optional[str] = typer.Option(None, "--date", help="YYYY, YYYY-MM or YYYY-MM-DD."),
+    kind: Optional[str] = typer.Option(None, "--kind", help="coalition, professional body, government, ..."),
+    author: list[str] = typer.Option([], "--author", help="An author or signatory (repeatable)."),
+    url: Optional[str] = typer.Option(None, "--url", help="Where the document is published."),
+) -> None:
+    """Create an empty source file sources/KEY.yaml, ready for 'positions add'.
+
+    Refuses (exit 4) a key that already exists.
+
+    Example: positions --data mycorpus new-source howard-league --name "Howard League" --date 2020-05 --kind charity
+    """
+    from positions.edit import new_source as create
+    from positions.errors import display_path
+
+    root = _writable_root()
+    fields = {"name": name, "title": title, "date": date, "kind": kind, "authors": list(author), "url": url}
+    path = create(root, key, fields)
+    typer.echo(f"Created {display_path(path)}; add statements with: positions add {key} --text \"...\"")
+
+
+@app.command()
+def init(
+    directory: Path = typer.Argument(..., metavar="DIR", help="New or empty folder for the copy."),
+) -> None:
+    """Copy the corpus in use (topics, sources, schemas, links) to DIR so that you can extend it.
+
+    Example: positions init mycorpus
+    """
+    from positions.corpus import find_data_dir
+    from positions.edit import init_corpus
+
+    origin = find_data_dir(state.data).path
+    copied = init_corpus(Path(origin), directory)
+    sources = sum(1 for p in copied if p.parts[0] == "sources")
+    typer.echo(f"Copied {len(copied)} files ({sources} sources) from {origin} to {directory}.")
+    typer.echo("Use it with:")
+    typer.echo(f"  export POSITIONS_DATA={directory}")
+    typer.echo(f"or: positions --data {directory} COMMAND")
+
+
+@app.command()
+def schema(
+    kind: str = typer.Argument("source", metavar="[source|topics]", help="Which file's schema: source (default) or topics."),
+    write: bool = typer.Option(False, "--write", help="Write both schemas to the corpus's schema/ folder instead of printing."),
+) -> None:
+    """Print the JSON Schema of a source file or of topics.yaml, for editors and validators.
+
+    Example: positions schema topics > topics.schema.json
+    """
+    from positions.schema import schema_json, write_schemas
+
+    text = schema_json(kind)
+    if write:
+        from positions.errors import display_path
+
+        for path in write_schemas(_writable_root()):
+            typer.echo(f"wrote {display_path(path)}")
+        return
+    _echo(text)

@@ -1,0 +1,591 @@
+"""Changing a corpus safely: add a statement, scaffold a source, copy a corpus.
+
+Guarantees (see docs/extending.md):
+
+* Every write goes through `positions.cache.write_atomic` (temporary file in the same folder,
+  flush, fsync, `os.replace`): a crash leaves the old file or the new one, never half of one.
+* A lock file `<file>.lock` serialises writers; the file is read, changed and written while the
+  lock is held, so concurrent `positions add` runs never lose each other's statements.
+* The new content is validated with the loader's own checks (same messages) before it replaces
+  the old file; an invalid result is never written.
+* Appending a statement adds lines at the end of the `statements:` list and leaves every other
+  byte of the file as it was (comments, key order, blank lines, quoting).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import shutil
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from positions.errors import (
+    CorpusError,
+    FilesystemError,
+    Problem,
+    RefusedError,
+    UsageError,
+    display_path,
+)
+
+LOCK_TIMEOUT = 30.0
+ENV_LOCK_TIMEOUT = "POSITIONS_LOCK_TIMEOUT"
+DUPLICATE_SCORE = 0.85
+SLUG_WORDS = 5
+SLUG_MAX_CHARS = 48
+SCHEMA_LINE = "# yaml-language-server: $schema=../schema/source.schema.json"
+_SOURCE_KEY_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+_SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+# -- the data folder --------------------------------------------------------------------------
+
+
+def require_writable(data_dir: Any) -> Path:
+    """The folder of a corpus that may be changed; RefusedError for the packaged corpus."""
+    if not data_dir.writable:
+        raise RefusedError(
+            f"the corpus in use is the one packaged with positions ({data_dir.path}); it is "
+            "replaced on every upgrade, so it is not edited in place. Copy it with "
+            "'positions init DIR', then point at the copy with '--data DIR' or "
+            "'export POSITIONS_DATA=DIR'"
+        )
+    return Path(data_dir.path)
+
+
+# -- ids and text -------------------------------------------------------------------------------
+
+
+def slugify(text: str, words: int = SLUG_WORDS, max_chars: int = SLUG_MAX_CHARS) -> str:
+    """A readable id from the first few content words: 'We will keep a mixed market' -> 'keep-mixed-market'."""
+    from positions.text import STOP_WORDS
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    ascii_text = ascii_text.replace("'", "").replace("\u2019", "")
+    tokens = re.findall(r"[a-z0-9]+", ascii_text)
+    content = [t for t in tokens if t not in STOP_WORDS] or tokens
+    slug = ""
+    for token in content[:words]:
+        candidate = f"{slug}-{token}" if slug else token
+        if len(candidate) > max_chars:
+            break
+        slug = candidate
+    return slug or (content[0][:max_chars] if content else "statement")
+
+
+def unique_id(base: str, taken: set[str]) -> str:
+    """`base`, or `base-2`, `base-3`... whichever is not taken."""
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def normalise_text(text: str) -> str:
+    """For exact-duplicate checks: folded quotes, case, whitespace and punctuation ignored."""
+    from positions.text import _FOLD
+
+    folded = unicodedata.normalize("NFKC", text).translate(_FOLD).casefold()
+    return " ".join(re.findall(r"[^\W_]+", folded))
+
+
+def parse_stances(values: list[str], corpus: Any) -> dict[str, str]:
+    """`["public-ownership=support", ...]` -> dict; UsageError for bad syntax, topic or stance."""
+    from positions.corpus import require_topics
+    from positions.models import STANCES
+
+    stances: dict[str, str] = {}
+    for raw in values:
+        for item in (part.strip() for part in raw.split(",")):
+            if not item:
+                continue
+            topic, sep, stance = (x.strip() for x in item.partition("="))
+            if not sep or not topic or not stance:
+                raise UsageError(
+                    f"--stance '{item}': write TOPIC=STANCE, e.g. public-ownership=support "
+                    f"(stances: {', '.join(STANCES)})"
+                )
+            require_topics(corpus, [topic])
+            if stance.lower() not in STANCES:
+                raise UsageError(
+                    f"--stance '{item}': '{stance}' is not a stance; use {', '.join(STANCES)}"
+                )
+            if topic in stances and stances[topic] != stance.lower():
+                raise UsageError(f"--stance: topic '{topic}' is given two different stances")
+            stances[topic] = stance.lower()
+    return stances
+
+
+def check_statement(fields: dict[str, Any]) -> None:
+    """Validate one statement's fields with the model; UsageError naming the option."""
+    from pydantic import ValidationError
+
+    from positions.corpus import _friendly
+    from positions.models import Statement
+
+    try:
+        Statement.model_validate(fields)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err["loc"])
+        option = f"--{loc[0]}" if loc else "statement"
+        raise UsageError(f"{option}: {_friendly(err, loc)}")
+
+
+# -- planning an addition -----------------------------------------------------------------------
+
+
+@dataclass
+class AddPlan:
+    """What `positions add` will do, worked out before anything is written."""
+
+    source: str
+    text: str
+    hits: list = field(default_factory=list)  # positions.match.Hit, best first
+    topics: list = field(default_factory=list)  # (topic key, weight)
+    duplicate: Any = None  # a StatementRef of the same source, or None
+
+
+def find_duplicate(corpus: Any, source: str, text: str, hits: list) -> Any:
+    """A statement of `source` that `text` nearly repeats: same normalised text, or a search
+    hit in the same source scoring at least DUPLICATE_SCORE."""
+    wanted = normalise_text(text)
+    for ref in corpus.source_map[source].statements:
+        if normalise_text(ref.text) == wanted:
+            return ref
+    for hit in hits:
+        if hit.ref.source == source and hit.score >= DUPLICATE_SCORE:
+            return hit.ref
+    return None
+
+
+def plan_add(corpus: Any, source: str, text: str, *, use_cache: bool = True, limit: int = 5) -> AddPlan:
+    """Nearest statements, likely topics and any near-duplicate for a new statement of `source`."""
+    from positions.corpus import require_sources
+    from positions.match import Matcher
+
+    require_sources(corpus, [source])
+    plan = AddPlan(source=source, text=text)
+    if corpus.statements():
+        matcher = Matcher(corpus, use_cache=use_cache)
+        plan.hits = matcher.search(text, limit=limit)
+        plan.topics = matcher.suggest_topics(text)
+    plan.duplicate = find_duplicate(corpus, source, text, plan.hits)
+    return plan
+
+
+def refuse_duplicate(plan: AddPlan) -> None:
+    if plan.duplicate is not None:
+        raise RefusedError(
+            f"this nearly repeats {plan.duplicate.ref} (\"{_short(plan.duplicate.text)}\"); "
+            "not added. Use --force to add it anyway"
+        )
+
+
+def _short(text: str, n: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 3].rstrip() + "..."
+
+
+# -- locking and writing ------------------------------------------------------------------------
+
+
+def lock_timeout() -> float:
+    raw = os.environ.get(ENV_LOCK_TIMEOUT)
+    if raw:
+        try:
+            return max(0.0, float(raw))
+        except ValueError:
+            raise UsageError(f"{ENV_LOCK_TIMEOUT}='{raw}' is not a number of seconds")
+    return LOCK_TIMEOUT
+
+
+class _Locked:
+    """Context manager: hold `<path>.lock`, turning lock failures into FilesystemError."""
+
+    def __init__(self, path: Path, timeout: float | None):
+        self.path = path
+        self.timeout = lock_timeout() if timeout is None else timeout
+        self.lock_path = path.with_name(path.name + ".lock")
+        self._lock = None
+
+    def __enter__(self) -> "_Locked":
+        from filelock import FileLock, Timeout
+
+        check_writable_folder(self.path.parent)
+        self._lock = FileLock(str(self.lock_path), timeout=self.timeout)
+        try:
+            self._lock.acquire()
+        except Timeout:
+            raise FilesystemError(
+                f"cannot write '{display_path(self.path)}': another positions command has held its "
+                f"lock ({display_path(self.lock_path)}) for over {self.timeout:g} s; wait for it to "
+                f"finish and retry (set {ENV_LOCK_TIMEOUT} to wait longer)"
+            )
+        except PermissionError:
+            raise FilesystemError(
+                f"cannot write '{display_path(self.path)}': permission denied creating the lock "
+                f"file {display_path(self.lock_path)}; make the folder writable"
+            )
+        except OSError as exc:
+            raise FilesystemError(
+                f"cannot lock '{display_path(self.path)}': {exc.strerror or exc}"
+            )
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._lock is not None:
+            self._lock.release()
+
+
+def check_writable_folder(folder: Path) -> None:
+    if not folder.is_dir():
+        raise FilesystemError(f"cannot write in '{display_path(folder)}': the folder does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise FilesystemError(
+            f"cannot write in '{display_path(folder)}': the folder is read-only (permission "
+            "denied); make it writable or use a copy ('positions init DIR')"
+        )
+
+
+def check_writable_file(path: Path) -> None:
+    # os.replace would succeed on a read-only file in a writable folder: respect the file's mode.
+    if path.exists() and not os.access(path, os.W_OK):
+        raise FilesystemError(
+            f"cannot write '{display_path(path)}': the file is read-only (permission denied); "
+            "make it writable (chmod u+w) and retry"
+        )
+
+
+def _write(path: Path, data: bytes) -> None:
+    from positions.cache import write_atomic
+
+    try:
+        write_atomic(path, data)
+    except PermissionError:
+        raise FilesystemError(f"cannot write '{display_path(path)}': permission denied")
+    except OSError as exc:
+        raise FilesystemError(f"cannot write '{display_path(path)}': {exc.strerror or exc}")
+
+
+def validate_source_text(text: str, path: Path, topic_keys: list[str] | None) -> Any:
+    """Validate a source file's would-be content with the loader (`load_source`); return the
+    Source, or raise CorpusError with the loader's messages, placed in `path`."""
+    from positions.corpus import load_source
+
+    shown = display_path(path)
+    with tempfile.TemporaryDirectory(prefix="positions-check-") as tmp:
+        probe = Path(tmp) / path.name
+        probe.write_bytes(text.encode("utf-8"))
+        tmp_shown = display_path(probe)
+        source, problems = load_source(probe, topic_keys, Path(tmp))
+    if problems:
+        raise CorpusError([
+            dataclasses.replace(p, path=shown, message=p.message.replace(tmp_shown, shown))
+            for p in problems
+        ])
+    return dataclasses.replace(source, path=str(path))
+
+
+# -- appending a statement ----------------------------------------------------------------------
+
+
+def statement_map(fields: dict[str, Any]) -> Any:
+    """A round-trip mapping in the shipped order and style: id, text, section, stances, note;
+    text, section and note double-quoted."""
+    from ruamel.yaml.comments import CommentedMap
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString as DQ
+
+    item = CommentedMap()
+    item["id"] = fields["id"]
+    item["text"] = DQ(fields["text"])
+    if fields.get("section"):
+        item["section"] = DQ(fields["section"])
+    if fields.get("stances"):
+        stances = CommentedMap()
+        for topic, stance in fields["stances"].items():
+            stances[topic] = stance
+        item["stances"] = stances
+    if fields.get("note"):
+        item["note"] = DQ(fields["note"])
+    return item
+
+
+def _dump(data: Any) -> str:
+    import io
+
+    from positions.yamlio import round_trip_yaml
+
+    buf = io.StringIO()
+    round_trip_yaml().dump(data, buf)
+    return buf.getvalue()
+
+
+def render_item(fields: dict[str, Any], dash_column: int) -> str:
+    """The YAML lines of one statement as an item of the `statements:` list, its dash at `dash_column`."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    doc = CommentedMap()
+    seq = CommentedSeq()
+    seq.append(statement_map(fields))
+    doc["statements"] = seq
+    lines = _dump(doc).splitlines()[1:]  # drop "statements:"; items come out as "  - id: ..."
+    shift = dash_column - 2
+    out = []
+    for line in lines:
+        if shift >= 0:
+            out.append(" " * shift + line if line else line)
+        else:
+            out.append(line[-shift:] if line.startswith(" " * -shift) else line)
+    return "\n".join(out) + "\n"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _appended_text(text: str, data: Any, fields: dict[str, Any]) -> str | None:
+    """The file with the statement appended as text, or None when that is not safe here."""
+    keys = list(data)
+    seq = data.get("statements")
+    if not keys or keys[-1] != "statements" or not isinstance(seq, list):
+        return None
+    lines = text.split("\n")
+    key_line = data.lc.key("statements")[0]
+    if len(seq) == 0:
+        m = re.match(r"^(statements:)[ \t]*\[[ \t]*\][ \t]*(#.*)?$", lines[key_line])
+        if not m or data.lc.key("statements")[1] != 0:
+            return None
+        if any(line.strip() and not line.lstrip().startswith("#") for line in lines[key_line + 1:]):
+            return None
+        head = m.group(1) + (" " + m.group(2) if m.group(2) else "")
+        rest = "\n".join(lines[key_line + 1:])
+        return "\n".join(lines[:key_line]) + ("\n" if key_line else "") + head + "\n" + \
+            render_item(fields, 2) + (rest if rest.strip() else "")
+    if getattr(seq, "fa", None) is not None and seq.fa.flow_style():
+        return None
+    item_line, item_col = seq.lc.item(0)
+    dash_line = lines[item_line]
+    dash_col = item_col - 2
+    if dash_col < 0 or dash_line[dash_col:dash_col + 2] != "- ":
+        return None
+    separated = len(seq) > 1 and lines[seq.lc.item(1)[0] - 1].strip() == ""
+    out = text if text.endswith("\n") else text + "\n"
+    if separated and not out.endswith("\n\n"):
+        out += "\n"
+    return out + render_item(fields, dash_col)
+
+
+def append_statement(path: Path, fields: dict[str, Any], topic_keys: list[str] | None, *,
+                     force: bool = False, timeout: float | None = None) -> tuple[Any, str]:
+    """Append a statement to a source file under its lock; return (the Source as written, id).
+
+    `fields` holds text and optionally id, section, stances, note. Without an id one is made from
+    the text, unique in the file as it is when the lock is held. Unless `force`, a statement whose
+    normalised text equals one already in the file is refused.
+    """
+    from positions.yamlio import YamlProblems, load_yaml, read_text
+
+    check_writable_file(path)
+    with _Locked(path, timeout):
+        if not path.exists():
+            raise FilesystemError(f"cannot add to '{display_path(path)}': the file no longer exists")
+        check_writable_file(path)
+        try:
+            raw = path.read_bytes()
+            text = read_text(path)
+            data = load_yaml(path)
+        except YamlProblems as exc:
+            raise CorpusError(exc.problems)
+        # The file must already be valid: do not pile a statement onto a broken file.
+        validate_source_text(text, path, topic_keys)
+        existing = data["statements"]
+        taken = {st.get("id") for st in existing if isinstance(st, dict)}
+        fields = dict(fields)
+        if fields.get("id"):
+            if fields["id"] in taken:
+                raise RefusedError(
+                    f"{path.stem}/{fields['id']} already exists; choose another --id "
+                    f"(e.g. '{unique_id(fields['id'], taken)}') or leave --id out to generate one"
+                )
+        else:
+            fields["id"] = unique_id(slugify(fields["text"]), taken)
+        if not force:
+            wanted = normalise_text(fields["text"])
+            for st in existing:
+                if isinstance(st, dict) and isinstance(st.get("text"), str) and normalise_text(st["text"]) == wanted:
+                    raise RefusedError(
+                        f"this repeats {path.stem}/{st.get('id')} (\"{_short(st['text'])}\"); "
+                        "not added. Use --force to add it anyway"
+                    )
+        new_text = _appended_text(text, data, fields)
+        if new_text is not None and not _appends_exactly(new_text, data, fields):
+            new_text = None
+        if new_text is None:  # fall back to a full round-trip dump
+            from ruamel.yaml.comments import CommentedSeq
+
+            seq = data["statements"]
+            if len(seq) == 0 or (getattr(seq, "fa", None) is not None and seq.fa.flow_style()):
+                block = CommentedSeq(list(seq))
+                data["statements"] = block
+                seq = block
+            seq.append(statement_map(fields))
+            new_text = _dump(data)
+        source = validate_source_text(new_text, path, topic_keys)
+        if raw.startswith(b"\xef\xbb\xbf"):
+            out = b"\xef\xbb\xbf" + new_text.encode("utf-8")
+        else:
+            out = new_text.encode("utf-8")
+        if b"\r\n" in raw:
+            out = out.replace(b"\n", b"\r\n")
+        _write(path, out)
+    return source, fields["id"]
+
+
+def _appends_exactly(new_text: str, old: Any, fields: dict[str, Any]) -> bool:
+    """Whether the text edit means exactly 'old data plus this statement' (guards odd layouts)."""
+    from positions.yamlio import round_trip_yaml
+
+    try:
+        new = round_trip_yaml().load(new_text)
+    except Exception:
+        return False
+    expected = _plain(old)
+    expected["statements"] = list(expected["statements"]) + [_plain(statement_map(fields))]
+    return _plain(new) == expected
+
+
+# -- a new source -------------------------------------------------------------------------------
+
+
+def check_source_key(key: str) -> str:
+    from positions.corpus import _slugify_key
+
+    if not _SOURCE_KEY_RE.match(key):
+        raise UsageError(
+            f"'{key}' is not a valid source key: use lowercase letters, digits and hyphens, "
+            f"starting with a letter; try '{_slugify_key(key)}'"
+        )
+    return key
+
+
+def source_text(key: str, fields: dict[str, Any]) -> str:
+    """The YAML of a new, empty source file: schema line, header comment, fields, `statements: []`."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString as DQ
+
+    doc = CommentedMap()
+    for name in ("name", "title", "date", "kind", "authors", "url"):
+        value = fields.get(name)
+        if value in (None, "", []):
+            continue
+        if name == "date":
+            value = DQ(value)
+        elif name == "authors":
+            seq = CommentedSeq(value)
+            seq.fa.set_flow_style()
+            value = seq
+        doc[name] = value
+    doc["statements"] = CommentedSeq()
+    about = fields["name"] + (f": {fields['title']}" if fields.get("title") else "")
+    about += f" ({fields['date']})" if fields.get("date") else ""
+    header = [
+        SCHEMA_LINE,
+        f"# {' '.join(about.split())}.",
+        f"# Add statements with: positions add {key} --text \"...\"  (see docs/corpus-format.md)",
+    ]
+    return "\n".join(header) + "\n" + _dump(doc)
+
+
+def check_source_fields(fields: dict[str, Any]) -> None:
+    from pydantic import ValidationError
+
+    from positions.corpus import _friendly
+    from positions.models import SourceFile
+
+    try:
+        SourceFile.model_validate({**{k: v for k, v in fields.items() if v not in (None, [])}, "statements": []})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err["loc"])
+        option = "--author" if loc and loc[0] == "authors" else f"--{loc[0]}" if loc else "source"
+        raise UsageError(f"{option}: {_friendly(err, loc)}")
+
+
+def new_source(root: Path, key: str, fields: dict[str, Any], *, timeout: float | None = None) -> Path:
+    """Create sources/KEY.yaml; RefusedError if the key is taken."""
+    from positions.corpus import SOURCES_DIR
+
+    check_source_key(key)
+    check_source_fields(fields)
+    folder = root / SOURCES_DIR
+    if not folder.exists():
+        try:
+            folder.mkdir(parents=True)
+        except OSError as exc:
+            raise FilesystemError(f"cannot create '{display_path(folder)}': {exc.strerror or exc}")
+    path = folder / f"{key}.yaml"
+    text = source_text(key, fields)
+    with _Locked(path, timeout):
+        for taken in (path, path.with_suffix(".yml")):
+            if taken.exists():
+                raise RefusedError(
+                    f"source '{key}' already exists ({display_path(taken)}); choose another key, "
+                    f"or add statements to it with 'positions add {key} --text ...'"
+                )
+        validate_source_text(text, path, None)
+        _write(path, text.encode("utf-8"))
+    return path
+
+
+# -- copying a corpus ---------------------------------------------------------------------------
+
+
+def _corpus_files(root: Path) -> Iterator[tuple[Path, Path]]:
+    """(source file, path relative to the corpus) for what `init` copies."""
+    from positions.corpus import LINKS_FILE, SOURCES_DIR, TOPICS_FILE
+
+    for name in (TOPICS_FILE, LINKS_FILE):
+        if (root / name).is_file():
+            yield root / name, Path(name)
+    for folder, suffixes in ((SOURCES_DIR, (".yaml", ".yml")), ("schema", (".json",))):
+        base = root / folder
+        if base.is_dir():
+            for p in sorted(base.iterdir()):
+                if p.is_file() and p.suffix in suffixes and not p.name.startswith("."):
+                    yield p, Path(folder) / p.name
+
+
+def init_corpus(source_root: Path, target: Path) -> list[Path]:
+    """Copy a corpus to `target` (absent or empty); return the relative paths copied."""
+    if target.exists() and not target.is_dir():
+        raise UsageError(f"'{target}' is a file; give a folder for the new corpus")
+    if target.is_dir() and any(target.iterdir()):
+        raise RefusedError(f"'{target}' is not empty; give a new or empty folder so nothing is overwritten")
+    copied: list[Path] = []
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for src, rel in _corpus_files(source_root):
+            (target / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, target / rel)
+            copied.append(rel)
+        if not (target / "schema").is_dir() or not any((target / "schema").iterdir()):
+            from positions.schema import write_schemas
+
+            copied.extend(p.relative_to(target) for p in write_schemas(target))
+    except PermissionError as exc:
+        raise FilesystemError(f"cannot write '{exc.filename or target}': permission denied")
+    except OSError as exc:
+        raise FilesystemError(f"cannot copy the corpus to '{target}': {exc.strerror or exc}")
+    return copied
