@@ -8,6 +8,8 @@ import pytest
 
 from sample_corpus import SOURCES, TOPICS
 
+from positions.match import DEFAULT_THRESHOLD
+
 
 @pytest.fixture
 def data(make_corpus):
@@ -30,7 +32,7 @@ def test_compare_json_contract(invoke, data):
     doc = json.loads(result.stdout)
     assert set(doc) == {"sources", "threshold", "pairs", "unmatched"}
     assert doc["sources"] == ["unions", "ministry"]
-    assert doc["threshold"] == 0.5
+    assert doc["threshold"] == DEFAULT_THRESHOLD
     assert doc["pairs"], "expected aligned pairs"
     for pair in doc["pairs"]:
         assert set(pair) >= {"a", "b", "score", "relation", "topics"}

@@ -1,3 +1,3 @@
-from positions.cli import main
+from positions.launch import main
 
 main()

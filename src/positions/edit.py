@@ -114,8 +114,12 @@ def parse_stances(values: list[str], corpus: Any) -> dict[str, str]:
                 )
             require_topics(corpus, [topic])
             if stance.lower() not in STANCES:
+                from positions.errors import did_you_mean
+
+                guess = did_you_mean(stance.lower(), list(STANCES))
+                hint = f"did you mean '{guess}'? " if guess else ""
                 raise UsageError(
-                    f"--stance '{item}': '{stance}' is not a stance; use {', '.join(STANCES)}"
+                    f"--stance '{item}': '{stance}' is not a stance; {hint}use one of {', '.join(STANCES)}"
                 )
             if topic in stances and stances[topic] != stance.lower():
                 raise UsageError(f"--stance: topic '{topic}' is given two different stances")

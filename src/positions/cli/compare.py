@@ -39,7 +39,7 @@ def _threshold(value: Optional[float]) -> float:
     return value
 
 
-THRESHOLD_HELP = "Alignment threshold in [0, 1]; lower finds more (and weaker) pairs. Default 0.5."
+THRESHOLD_HELP = "Alignment threshold in [0, 1]; lower finds more (and weaker) pairs. Default 0.45."
 
 
 def _build_report(corpus, keys, threshold, topics, relations=None, date=None, command="report"):
