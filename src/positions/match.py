@@ -420,16 +420,23 @@ class TopicPosition:
 
 
 def source_stance(refs: list[StatementRef], topic: str) -> str:
-    """A source's overall stance on a topic from its statements: silent when none touches it;
-    mixed when they pull both ways or any is mixed; neutral when all are neutral."""
-    values = {r.stances[topic] for r in refs if topic in r.stances}
+    """A source's overall stance on a topic from its statements.
+
+    silent when no statement touches the topic; otherwise the side most of its supporting and
+    opposing statements take (MoJ: one Wales-only step towards public ownership, five statements
+    for the market: oppose); mixed when those are tied or only mixed stances are given; neutral
+    when all are neutral.
+    """
+    values = [r.stances[topic] for r in refs if topic in r.stances]
     if not values:
         return "silent"
-    decided = values & {"support", "oppose"}
-    if decided == {"support", "oppose"} or "mixed" in values:
+    support, oppose = values.count("support"), values.count("oppose")
+    if support > oppose:
+        return "support"
+    if oppose > support:
+        return "oppose"
+    if support or "mixed" in values:
         return "mixed"
-    if decided:
-        return decided.pop()
     return "neutral"
 
 

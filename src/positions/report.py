@@ -125,21 +125,13 @@ def controversy(supporters: int, opponents: int) -> float:
 
 
 def topic_split(corpus: Any, sources: list[str], topic: str) -> tuple[list[str], list[str], list[str], list[str]]:
-    """(supporters, opponents, others, silent): a source counts as a supporter when any of its
-    statements supports the proposition, and as an opponent when any opposes it."""
-    sup, opp, other, silent = [], [], [], []
+    """(supporters, opponents, others, silent) by each source's overall stance (`source_stance`),
+    so the lists agree with the stance matrix."""
+    groups: dict[str, list[str]] = {"support": [], "oppose": [], "other": [], "silent": []}
     for key in sources:
-        values = {r.stances[topic] for r in corpus.source_map[key].statements if topic in r.stances}
-        if not values:
-            silent.append(key)
-            continue
-        if "support" in values:
-            sup.append(key)
-        if "oppose" in values:
-            opp.append(key)
-        if not values & {"support", "oppose"}:
-            other.append(key)
-    return sup, opp, other, silent
+        stance = source_stance(corpus.source_map[key].statements, topic)
+        groups[stance if stance in groups else "other"].append(key)
+    return groups["support"], groups["oppose"], groups["other"], groups["silent"]
 
 
 def contested_order(corpus: Any, sources: list[str]) -> list[tuple[str, float, int]]:
@@ -254,7 +246,8 @@ def _summary(keys, names, n_statements, n_topics, contested, consensus) -> str:
     if contested:
         top = contested[0]
         text += (f" The most contested topic is {top.topic.label.lower()}: "
-                 f"{_people(top.supporters, names)} support the proposition and {_people(top.opponents, names)} oppose it.")
+                 f"{_people(top.supporters, names)} {_verb('support', top.supporters)} the proposition and "
+                 f"{_people(top.opponents, names)} {_verb('oppose', top.opponents)} it.")
     else:
         text += " No topic has one source supporting and another opposing its proposition."
     if consensus:
@@ -262,6 +255,10 @@ def _summary(keys, names, n_statements, n_topics, contested, consensus) -> str:
         side = top.supporters or top.opponents
         text += f" The most widely shared position is on {top.topic.label.lower()}, where {_people(side, names)} agree."
     return text
+
+
+def _verb(verb: str, keys) -> str:
+    return verb + "s" if len(keys) == 1 else verb
 
 
 def _people(keys, names) -> str:
