@@ -33,7 +33,8 @@ def shipped_copy(tmp_path: Path) -> Path:
 
 
 def _files(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+    """The folder's files, lock files aside (they stay, empty, after a write: see docs/extending.md)."""
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file() and p.suffix != ".lock"}
 
 
 def _no_temp_files(folder: Path) -> bool:
@@ -194,7 +195,7 @@ def test_invalid_file_is_not_appended_to(invoke, make_corpus) -> None:
     before = (root / "sources" / "broken.yaml").read_bytes()
     r = invoke("--data", root, "add", "moj", "--text", "Fine words.")  # another source: corpus must load
     assert r.exit_code == 1
-    assert "sources/broken.yaml:5:5: statement 'a': unknown field 'stance'; did you mean 'stances'?" in r.stderr
+    assert "sources/broken.yaml:5:5: statement 'a' stance: unknown field 'stance'; did you mean 'stances'?" in r.stderr
     assert (root / "sources" / "broken.yaml").read_bytes() == before
 
 
@@ -205,11 +206,13 @@ def test_library_validates_whole_file_with_loader_messages(make_corpus) -> None:
 
     root = make_corpus()
     path = root / "sources" / "moj.yaml"
-    path.write_text(path.read_text() + "  - id: plain\n    text: Twice.\n")
+    path.write_text(path.read_text() + "- id: plain\n  text: Twice.\n")
     before = path.read_bytes()
     with pytest.raises(CorpusError) as info:
         append_statement(path, {"text": "New."}, ["unpaid-work"])
     assert "duplicate id (first used by statement 3)" in str(info.value)
+    assert "sources/moj.yaml:16:7: statement 'plain'" in str(info.value)  # the real file, not a probe
+    assert "positions-check" not in str(info.value)
     assert path.read_bytes() == before
 
 
@@ -438,3 +441,17 @@ def test_commands_have_examples(invoke) -> None:
     for command in ("add", "new-source", "init", "schema"):
         r = invoke(command, "--help")
         assert r.exit_code == 0 and "Example: positions" in r.stdout
+
+
+def test_writes_keep_permission_bits(invoke, corpus_dir: Path) -> None:
+    """The temporary file is created 0600; the written file keeps the original's mode."""
+    path = corpus_dir / "sources" / "moj.yaml"
+    path.chmod(0o664)
+    assert invoke("--data", corpus_dir, "add", "moj", "--text", "Permission bits stay.").exit_code == 0
+    assert path.stat().st_mode & 0o777 == 0o664
+    old = os.umask(0o022)
+    try:
+        assert invoke("--data", corpus_dir, "new-source", "fresh", "--name", "Fresh").exit_code == 0
+    finally:
+        os.umask(old)
+    assert (corpus_dir / "sources" / "fresh.yaml").stat().st_mode & 0o777 == 0o644
