@@ -13,6 +13,15 @@ from typing import Any
 from positions.match import Comparison, Pair, StatementRef, source_stance
 
 SYMBOLS = {"support": "+", "oppose": "−", "mixed": "±", "neutral": "○", "silent": "·"}
+# Prose that every view of a report shares, so markdown and HTML cannot drift apart.
+CONSENSUS_INTRO = "Topics on which every source that speaks takes the same side."
+CONTESTED_INTRO = ("Topics on which at least one source supports the proposition and another opposes it, "
+                   "most evenly split first (controversy = fewer side ÷ larger side, counting sources).")
+UNIQUE_INTRO = "Statements that the matcher aligned with nothing in the other sources."
+ALIGNMENT_RULE = ("Pairs are aligned when their combined score clears the threshold and each is among the other's best "
+                  "matches, or when they share a curated topic and nearly clear it. Agreement and disagreement come only "
+                  "from curated stances; pairs without opposing or matching stances are listed as related.")
+
 LEGEND = (
     ("support", "supports the proposition"),
     ("oppose", "opposes it"),
@@ -76,6 +85,11 @@ class TopicFinding:
     silent: tuple[str, ...]
     controversy: float
     quotes: tuple[Quote, ...]
+
+    @property
+    def decided_quotes(self) -> tuple[Quote, ...]:
+        """The quotes that support or oppose the topic's proposition."""
+        return tuple(q for q in self.quotes if dict(q.stances)[self.topic.key] in ("support", "oppose"))
 
 
 @dataclass(frozen=True)
@@ -168,8 +182,7 @@ def build_report(corpus: Any, comparison: Comparison, *, corpus_hash: str, versi
         if sup and opp:
             contested.append(finding)
         elif len(speaking) >= 2 and (set(sup) == set(speaking) or set(opp) == set(speaking)):
-            decided = tuple(q for q in quotes if dict(q.stances)[t.key] in ("support", "oppose"))
-            consensus.append(TopicFinding(t, tuple(sup), tuple(opp), tuple(other), tuple(silent), 0.0, decided))
+            consensus.append(TopicFinding(t, tuple(sup), tuple(opp), tuple(other), tuple(silent), 0.0, finding.decided_quotes))
     contested.sort(key=lambda f: (-f.controversy, -(len(f.supporters) + len(f.opponents)), f.topic.key))
     consensus.sort(key=lambda f: (-(len(f.supporters) + len(f.opponents)), f.topic.key))
 

@@ -15,7 +15,18 @@ from __future__ import annotations
 import html
 
 from positions.render.markdown import topic_heading
-from positions.report import LEGEND, SYMBOLS, PairView, Quote, Report, TopicFinding
+from positions.report import (
+    ALIGNMENT_RULE,
+    CONSENSUS_INTRO,
+    CONTESTED_INTRO,
+    LEGEND,
+    SYMBOLS,
+    UNIQUE_INTRO,
+    PairView,
+    Quote,
+    Report,
+    TopicFinding,
+)
 
 STANCE_LABELS = (("support", "supports:"), ("oppose", "opposes:"), ("mixed", "mixed:"), ("neutral", "neutral:"),
                  ("silent", "silent:"))
@@ -201,7 +212,7 @@ def _finding(report: Report, f: TopicFinding, heading_extra: str, body: list[str
 def consensus_section(report: Report) -> list[str]:
     names = _names(report)
     out = ['<section id="consensus">', "<h2>Consensus</h2>",
-           "<p>Topics on which every source that speaks takes the same side.</p>"]
+           f"<p>{CONSENSUS_INTRO}</p>"]
     if not report.consensus:
         out.append("<p>None.</p>")
     for f in report.consensus:
@@ -215,16 +226,14 @@ def consensus_section(report: Report) -> list[str]:
 def contested_section(report: Report) -> list[str]:
     names = _names(report)
     out = ['<section id="contested">', "<h2>Contested</h2>",
-           "<p>Topics on which at least one source supports the proposition and another opposes it, "
-           "most evenly split first (controversy = fewer side ÷ larger side, counting sources).</p>"]
+           f"<p>{CONTESTED_INTRO}</p>"]
     if not report.contested:
         out.append("<p>None.</p>")
     for f in report.contested:
         sup = ", ".join(esc(names[k]) for k in f.supporters)
         opp = ", ".join(esc(names[k]) for k in f.opponents)
-        quotes = tuple(q for q in f.quotes if dict(q.stances)[f.topic.key] in ("support", "oppose"))
         out += _finding(report, f, f' <span class="muted">(controversy {f.controversy:.2f})</span>',
-                        [f"<p>Support: {sup}. Oppose: {opp}.</p>"], quotes)
+                        [f"<p>Support: {sup}. Oppose: {opp}.</p>"], f.decided_quotes)
     out.append("</section>")
     return out
 
@@ -261,7 +270,7 @@ def unique_section(report: Report) -> list[str]:
         return []
     names = _names(report)
     out = ['<section id="unique">', "<h2>Positions unique to one source</h2>",
-           "<p>Statements that the matcher aligned with nothing in the other sources.</p>"]
+           f"<p>{UNIQUE_INTRO}</p>"]
     for key, quotes in report.unique:
         out += [f"<h3>{esc(names[key])} ({len(quotes)})</h3>", quote_list(report, quotes) if quotes else "<p>None.</p>"]
     out.append("</section>")
@@ -274,9 +283,7 @@ def methods_section(report: Report) -> list[str]:
         f"Matcher: {esc(m['matcher'])}; weights {esc(m['weights'])}; threshold {m['threshold']:g}.",
         f"Package version: positions {esc(m['version'])}.",
         f"Corpus hash: <code>{esc(m['corpus_hash'])}</code> (SHA-256 of the corpus files, first 12 hex digits).",
-        "Pairs are aligned when their combined score clears the threshold and each is among the other's best matches, "
-        "or when they share a curated topic and nearly clear it. Agreement and disagreement come only from curated "
-        "stances; pairs without opposing or matching stances are listed as related.",
+        ALIGNMENT_RULE,
         f"Reproduce: <code>{esc(m['command'])} --threshold {m['threshold']:g}</code>.",
     ]
     if m.get("date"):

@@ -8,7 +8,18 @@ from __future__ import annotations
 
 import re
 
-from positions.report import LEGEND, SYMBOLS, PairView, Quote, Report, SourcePairView
+from positions.report import (
+    ALIGNMENT_RULE,
+    CONSENSUS_INTRO,
+    CONTESTED_INTRO,
+    LEGEND,
+    SYMBOLS,
+    UNIQUE_INTRO,
+    PairView,
+    Quote,
+    Report,
+    SourcePairView,
+)
 
 _SPECIAL = set("\\`*_[]<>|~&!#")
 RELATION_TITLES = (("disagreements", "Disagreements"), ("agreements", "Agreements"), ("related", "Related"))
@@ -124,9 +135,7 @@ def methods_section(report: Report) -> list[str]:
         f"- Matcher: {escape_inline(m['matcher'])}; weights {escape_inline(m['weights'])}; threshold {m['threshold']:g}.",
         f"- Package version: positions {escape_inline(m['version'])}.",
         f"- Corpus hash: `{m['corpus_hash']}` (SHA-256 of the corpus files, first 12 hex digits).",
-        "- Pairs are aligned when their combined score clears the threshold and each is among the other's best matches, "
-        "or when they share a curated topic and nearly clear it. Agreement and disagreement come only from curated stances; "
-        "pairs without opposing or matching stances are listed as related.",
+        f"- {ALIGNMENT_RULE}",
         f"- Reproduce: `{escape_inline(m['command'])} --threshold {m['threshold']:g}`.",
     ]
     if m.get("date"):
@@ -156,7 +165,7 @@ def render_report(report: Report) -> str:
             for s in report.sources]
     out += [table(["Source", "Document", "Date", "Kind", "Authors or signatories", "Published in"], rows), ""]
     out += ["## Stance matrix", "", *matrix_section(report)]
-    out += ["## Consensus", "", "Topics on which every source that speaks takes the same side.", ""]
+    out += ["## Consensus", "", CONSENSUS_INTRO, ""]
     if not report.consensus:
         out += ["None.", ""]
     for f in report.consensus:
@@ -164,8 +173,7 @@ def render_report(report: Report) -> str:
         who = ", ".join(escape_inline(names[k]) for k in (f.supporters or f.opponents))
         out += [f"### {topic_link(report, f.topic.key)}", "", f"Proposition: {escape_inline(f.topic.proposition)}", "",
                 f"All who speak {side} it: {who}.", "", quote_list(f.quotes), ""]
-    out += ["## Contested", "", "Topics on which at least one source supports the proposition and another opposes it, "
-            "most evenly split first (controversy = fewer side ÷ larger side, counting sources).", ""]
+    out += ["## Contested", "", CONTESTED_INTRO, ""]
     if not report.contested:
         out += ["None.", ""]
     for f in report.contested:
@@ -173,7 +181,7 @@ def render_report(report: Report) -> str:
         opp = ", ".join(escape_inline(names[k]) for k in f.opponents)
         out += [f"### {topic_link(report, f.topic.key)} (controversy {f.controversy:.2f})", "",
                 f"Proposition: {escape_inline(f.topic.proposition)}", "", f"Support: {sup}. Oppose: {opp}.", "",
-                quote_list(tuple(q for q in f.quotes if dict(q.stances)[f.topic.key] in ("support", "oppose"))), ""]
+                quote_list(f.decided_quotes), ""]
     out += ["## Topics", ""]
     for sec in report.topic_sections:
         out += [f"### {escape_inline(topic_heading(report, sec.topic.key))}", "",
@@ -188,7 +196,7 @@ def render_report(report: Report) -> str:
                 out += [""]
         out += ["#### What each source says", "", quote_list(sec.quotes), ""]
     if report.unique:
-        out += ["## Positions unique to one source", "", "Statements that the matcher aligned with nothing in the other sources.", ""]
+        out += ["## Positions unique to one source", "", UNIQUE_INTRO, ""]
         for key, quotes in report.unique:
             out += [f"### {escape_inline(names[key])} ({len(quotes)})", "", quote_list(quotes) if quotes else "None.", ""]
     out += ["## Methods", "", *methods_section(report), ""]
