@@ -484,10 +484,7 @@ def _filter(c: SourcePairComparison, topics: list[str] | None, relations: list[s
             return False
         return True
 
-    def keep_ref(r: StatementRef) -> bool:
-        return not topics or bool(set(topics) & set(r.stances))
-
     return SourcePairComparison(
         c.a, c.b, tuple(p for p in c.pairs if keep_pair(p)),
-        tuple(r for r in c.only_a if keep_ref(r)), tuple(r for r in c.only_b if keep_ref(r)),
+        tuple(r for r in c.only_a if r.on_topics(topics)), tuple(r for r in c.only_b if r.on_topics(topics)),
     )

@@ -161,6 +161,10 @@ class StatementRef:
     def stances(self) -> dict[str, str]:
         return self.statement.stances
 
+    def on_topics(self, topics: list[str] | None) -> bool:
+        """True when the statement takes a stance on any of the topics, or when no topics are given."""
+        return not topics or any(t in self.statement.stances for t in topics)
+
 
 @dataclass(frozen=True)
 class Source:

@@ -222,7 +222,7 @@ def build_report(corpus: Any, comparison: Comparison, *, corpus_hash: str, versi
     if len(keys) > 1:
         for k in keys:
             alone = tuple(_quote(r, names) for r in corpus.source_map[k].statements
-                          if r.ref not in matched and (not topics or set(topics) & set(r.stances)))
+                          if r.ref not in matched and r.on_topics(topics))
             unique.append((k, alone))
 
     n_statements = len(statements)

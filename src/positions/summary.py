@@ -40,10 +40,7 @@ def statement_record(ref: StatementRef) -> dict:
 
 def statements_on_topics(refs: list[StatementRef], topics: list[str] | None) -> list[StatementRef]:
     """The statements that take a stance on any of the topics (all of them when topics is empty)."""
-    if not topics:
-        return refs
-    wanted = set(topics)
-    return [r for r in refs if wanted & set(r.stances)]
+    return [r for r in refs if r.on_topics(topics)]
 
 
 def topic_usage(corpus: Corpus) -> list[dict]:
