@@ -268,29 +268,11 @@ def check_writable_file(path: Path) -> None:
         )
 
 
-def file_mode(path: Path) -> int:
-    """The permission bits `path` should keep: its own, or for a new file 0o666 less the umask."""
-    try:
-        return path.stat().st_mode & 0o7777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-def write_file(path: Path, data: bytes) -> None:
-    """`cache.write_atomic`, keeping the file's permission bits (mkstemp creates files 0600)."""
+def _write(path: Path, data: bytes) -> None:
     from positions.cache import write_atomic
 
-    mode = file_mode(path)
-    write_atomic(path, data)
-    if path.stat().st_mode & 0o7777 != mode:
-        os.chmod(path, mode)
-
-
-def _write(path: Path, data: bytes) -> None:
     try:
-        write_file(path, data)
+        write_atomic(path, data)
     except PermissionError:
         raise FilesystemError(f"cannot write '{display_path(path)}': permission denied")
     except OSError as exc:

@@ -58,11 +58,11 @@ def schema_filename(kind: str) -> str:
 
 def write_schemas(root: Path) -> list[Path]:
     """Write both schemas to ROOT/schema/ (atomically); return the paths written."""
-    from positions.edit import write_file
+    from positions.cache import write_atomic
 
     written = []
     for kind in KINDS:
         path = root / SCHEMA_DIR / schema_filename(kind)
-        write_file(path, schema_json(kind).encode("utf-8"))
+        write_atomic(path, schema_json(kind).encode("utf-8"))
         written.append(path)
     return written
