@@ -14,7 +14,6 @@ from typing import Any
 
 from positions.errors import (
     CorpusError,
-    FilesystemError,
     Problem,
     UsageError,
     did_you_mean,
@@ -173,7 +172,7 @@ class _Describer:
         return ".".join(str(p) for p in loc)
 
     def fields_at(self, loc: tuple) -> list[str]:
-        from positions.models import SourceFile, Statement, Topic, TopicsFile
+        from positions.models import Statement, Topic
 
         if not loc:
             return list(self.model.model_fields)
@@ -445,9 +444,3 @@ def corpus_hash(corpus: Any) -> str:
             digest.update(path.name.encode())
             digest.update(path.read_bytes().replace(b"\r\n", b"\n"))
     return digest.hexdigest()[:12]
-
-
-__all__ = [
-    "DataDir", "find_data_dir", "load_corpus", "require_sources", "require_topics", "corpus_hash",
-    "FilesystemError",
-]

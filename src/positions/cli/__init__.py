@@ -16,7 +16,7 @@ import typer
 from typer.core import TyperGroup
 
 from positions import __version__
-from positions.errors import EXIT_USAGE, CorpusError, PositionsError
+from positions.errors import CorpusError, PositionsError
 
 
 class _Group(TyperGroup):

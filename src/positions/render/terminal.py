@@ -207,8 +207,10 @@ def search_table(query: str, hits: list, explain: bool = False) -> Any:
 
 def to_text(renderable: Any, width: int = 120) -> str:
     """A renderable as plain text (no colour codes), for writing to a file."""
+    import io
+
     from rich.console import Console
 
-    console = Console(width=width, record=True, file=open(__import__("os").devnull, "w"), color_system=None)
+    console = Console(width=width, record=True, file=io.StringIO(), color_system=None)
     console.print(renderable)
     return console.export_text()
