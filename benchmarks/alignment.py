@@ -47,7 +47,8 @@ SINGLE_SCORERS = {
     "topics": Weights(0, 0, 1),
 }
 SINGLE_SWEEP = [round(0.05 + 0.025 * i, 3) for i in range(37)]      # 0.05 .. 0.95
-GRID_THRESHOLDS = [round(0.30 + 0.025 * i, 3) for i in range(13)]   # 0.30 .. 0.60
+FUZZY_SHARES = (0.0, 0.1, 0.2)  # share of the lexical signal from rapidfuzz (Weights.fuzzy)
+GRID_THRESHOLDS = [round(0.15 + 0.025 * i, 3) for i in range(19)]   # 0.15 .. 0.60
 
 
 # -- gold set ------------------------------------------------------------------------------------
@@ -175,7 +176,8 @@ class Bench:
         search_recall, failed = self.search_figures(weights)
         n = len(self.gold_rel)
         return {
-            "weights": {"lexical": weights.lexical, "semantic": weights.semantic, "topics": weights.topics},
+            "weights": {"lexical": weights.lexical, "semantic": weights.semantic, "topics": weights.topics,
+                        "fuzzy": weights.fuzzy},
             "threshold": threshold,
             "gold_pairs": n,
             "gold_aligned": len(found),
@@ -285,8 +287,9 @@ def sweep(bench: Bench, top: int) -> None:
     grid = [(i / 10, j / 10, round(1 - i / 10 - j / 10, 1)) for i in range(11) for j in range(11 - i)]
     results = []
     started = time.perf_counter()
-    for lex, sem, top_w in grid:
-        w = Weights(lexical=lex, semantic=sem, topics=top_w)
+    grid = [(lex, sem, top_w, fuzzy) for fuzzy in FUZZY_SHARES for lex, sem, top_w in grid]
+    for lex, sem, top_w, fuzzy in grid:
+        w = Weights(lexical=lex, semantic=sem, topics=top_w, fuzzy=fuzzy)
         runs = [bench.figures(w, t) for t in GRID_THRESHOLDS]
         bench._matchers.pop(w, None)  # one weight setting at a time keeps memory flat
         for f in runs:  # collapse neighbouring thresholds with identical figures
@@ -304,7 +307,7 @@ def sweep(bench: Bench, top: int) -> None:
     print(f"objective: gold recall + relation accuracy + search recall@3; disqualified: any decoy aligned, "
           f"or more than {VOLUME_FACTOR}x the gold pairs aligned (> {VOLUME_FACTOR * bench.gold_pairs_count}); "
           f"ties: fewer aligned pairs first\n")
-    header = f"{'rank':>4} {'lex':>4} {'sem':>4} {'top':>4} {'objective':>9} {'thresholds':>11}" + HEADER[41:]
+    header = f"{'rank':>4} {'lex':>4} {'sem':>4} {'top':>4} {'fuzzy':>5} {'objective':>9} {'thresholds':>11}" + HEADER[41:]
     print(header)
     print("-" * len(header))
 
@@ -313,13 +316,14 @@ def sweep(bench: Bench, top: int) -> None:
         ts = (f"{f['threshold']:.3f}" if f["threshold_to"] == f["threshold"]
               else f"{f['threshold']:.3f}-{f['threshold_to']:.3f}")
         flag = "" if qualified(f) else "  DISQUALIFIED"
-        return (f"{label:>4} {w['lexical']:>4.1f} {w['semantic']:>4.1f} {w['topics']:>4.1f} {objective(f):>9.3f} "
+        return (f"{label:>4} {w['lexical']:>4.1f} {w['semantic']:>4.1f} {w['topics']:>4.1f} {w['fuzzy']:>5.1f} {objective(f):>9.3f} "
                 f"{ts:>11}" + _row("", f)[41:] + flag)
 
     for n, f in enumerate(results[:top], 1):
         print(line(str(n), f))
-    default = next((f for f in results if f["weights"] == {"lexical": Weights().lexical,
-                    "semantic": Weights().semantic, "topics": Weights().topics}
+    d = Weights()
+    default = next((f for f in results if f["weights"] == {"lexical": d.lexical, "semantic": d.semantic,
+                                                           "topics": d.topics, "fuzzy": d.fuzzy}
                     and f["threshold"] <= DEFAULT_THRESHOLD <= f["threshold_to"]), None)
     if default is not None:
         rank = results.index(default) + 1

@@ -186,17 +186,25 @@ def compute_features(split: Split) -> Features:
     from rapidfuzz.utils import default_process
 
     from positions.embed import embed_uncached
-    from positions.match import lexical_matrix, semantic_matrix
+    from positions.match import Weights, centred, corpus_centre, lexical_matrix, semantic_matrix
     from positions.text import Normaliser
+    from positions.tfidf import TermIndex
 
+    fuzzy_share = Weights().fuzzy
     norm = Normaliser()
     a_norm = [norm.normalised(t) for t in split.arg_text]
     k_norm = [norm.normalised(t) for t in split.kp_text]
+    # The split's arguments and key points play the part of the corpus: term weights (IDF) and the
+    # embedding centre come from them, as the product takes them from all statements of a corpus.
+    index = TermIndex([t.split() for t in a_norm + k_norm])
+    n_args = len(a_norm)
     # embed every text of the split once
     emb = embed_uncached(split.arg_text + split.kp_text + split.topics)
     a_emb = emb[: len(split.arg_text)]
     k_emb = emb[len(split.arg_text): len(split.arg_text) + len(split.kp_text)]
     t_emb = {t: emb[len(split.arg_text) + len(split.kp_text) + n] for n, t in enumerate(split.topics)}
+    centre = corpus_centre(emb[: len(split.arg_text) + len(split.kp_text)])
+    a_cen, k_cen = centred(a_emb, centre), centred(k_emb, centre)
 
     def cd(a, b, scorer, processor=None):
         return process.cdist(a, b, scorer=scorer, processor=processor, dtype=np.float32, workers=-1) / 100.0
@@ -216,8 +224,10 @@ def compute_features(split: Split) -> Features:
         # reference scorer (metric check): raw texts, rapidfuzz default_process
         f["rf_token_set_raw"] = cd(araw, kraw, fuzz.token_set_ratio, default_process)
         # shipped signals
-        f["lexical"] = lexical_matrix(an, kn)
-        f["semantic"] = semantic_matrix(ae, ke)
+        f["tfidf"] = index.matrix(group.args, [n_args + j for j in group.kps])
+        f["fuzzy"] = lexical_matrix(an, kn)
+        f["lexical"] = (1 - fuzzy_share) * f["tfidf"] + fuzzy_share * f["fuzzy"]
+        f["semantic"] = semantic_matrix(a_cen[group.args], k_cen[group.kps])
         # cheap extras
         cos = (ae @ ke.T).astype(np.float32)
         f["cosine"] = cos
@@ -260,7 +270,7 @@ def compute_features(split: Split) -> Features:
 
 
 # Features that can be computed for any two statements on their own (no topic, no group context).
-PAIR_ONLY = ["lexical", "semantic", "cosine", "token_set", "token_sort", "partial", "jaccard",
+PAIR_ONLY = ["lexical", "tfidf", "fuzzy", "semantic", "cosine", "token_set", "token_sort", "partial", "jaccard",
              "kp_coverage", "len_ratio", "arg_log_len"]
 # ... plus context the product also has: the other candidates a statement is scored against
 # (margins over the runner-up) and the mean embedding of the texts being compared.
@@ -390,8 +400,10 @@ def main(argv: list[str] | None = None) -> int:
     fixed = [
         ("rapidfuzz token_set_ratio, default_process", lambda F: score_feature(F, "rf_token_set_raw")),
         ("WordLlama raw cosine", lambda F: score_feature(F, "cosine")),
-        ("shipped lexical (lexical_matrix)", lambda F: score_feature(F, "lexical")),
-        ("shipped semantic (semantic_matrix)", lambda F: score_feature(F, "semantic")),
+        ("rapidfuzz part of lexical (lexical_matrix)", lambda F: score_feature(F, "fuzzy")),
+        ("IDF-weighted term cosine (TermIndex)", lambda F: score_feature(F, "tfidf")),
+        (f"shipped lexical ({1 - w.fuzzy:g} term cosine + {w.fuzzy:g} rapidfuzz)", lambda F: score_feature(F, "lexical")),
+        ("shipped semantic (centred cosine)", lambda F: score_feature(F, "semantic")),
         (f"shipped default Weights() {w.lexical:g}*lex+{w.semantic:g}*sem (topics=0)",
          lambda F: score_linear(F, {"lexical": w.lexical, "semantic": w.semantic})),
         (f"  same, renormalised to text signals ({w.lexical / text_total:.3f}/{w.semantic / text_total:.3f})",
@@ -458,8 +470,10 @@ def main(argv: list[str] | None = None) -> int:
             "training": {"method": "logistic regression, full-batch gradient descent on standardised features",
                          "steps": 400, "learning_rate": 0.5, "l2": 1e-3},
             "feature_definitions": {
-                "lexical": "positions.match.lexical_matrix on Normaliser().normalised text",
-                "semantic": "positions.match.semantic_matrix on positions.embed.embed_uncached (raw text)",
+                "lexical": "the shipped lexical signal: (1 - Weights.fuzzy) * tfidf + Weights.fuzzy * fuzzy",
+                "tfidf": "positions.tfidf.TermIndex cosine, IDF over the split's arguments and key points",
+                "fuzzy": "positions.match.lexical_matrix (rapidfuzz) on Normaliser().normalised text",
+                "semantic": "positions.match.semantic_matrix of embeddings centred on the split's mean (positions.match.centred)",
                 "cosine": "raw WordLlama cosine (unit vectors)",
                 "token_set": "rapidfuzz token_set_ratio / 100 on normalised text",
                 "token_sort": "rapidfuzz token_sort_ratio / 100 on normalised text",

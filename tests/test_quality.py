@@ -27,11 +27,11 @@ def figures():
 
 
 def test_gold_recall_floor(figures):
-    assert figures["gold_recall"] >= 0.73
+    assert figures["gold_recall"] >= 0.87
 
 
 def test_relation_accuracy_floor(figures):
-    assert figures["relation_accuracy"] >= 0.90
+    assert figures["relation_accuracy"] >= 0.93
 
 
 def test_no_decoy_aligned(figures):
@@ -39,7 +39,7 @@ def test_no_decoy_aligned(figures):
 
 
 def test_search_recall_floor(figures):
-    assert figures["search_recall_at_3"] >= 0.88
+    assert figures["search_recall_at_3"] >= 0.92
 
 
 @pytest.mark.skipif(not ARGKP.is_dir(), reason="ArgKP-2021 data not found beside the repository (../shared/benchmarks/argkp2021)")

@@ -2,12 +2,15 @@
 
 Three signals score every cross-source pair of statements in [0, 1]:
 
-* lexical  - rapidfuzz on normalised text (folded, British spellings, abbreviations expanded from
-             the topic aliases, stop words removed, stemmed): the mean of token_sort_ratio and a
-             length-guarded token_set_ratio, so a short statement whose words all occur in a long
-             one does not score 1.
-* semantic - cosine of WordLlama static sentence embeddings, rescaled so that unrelated text
-             scores about 0 and near-paraphrases about 1.
+* lexical  - on normalised text (folded, British spellings, abbreviations expanded from the topic
+             aliases, stop words removed, stemmed): mostly the cosine of IDF-weighted term vectors
+             (tfidf.py), so rare shared words count for more than common ones; partly (share
+             `Weights.fuzzy`) rapidfuzz's mean of token_sort_ratio and a length-guarded
+             token_set_ratio, which tolerates misspellings and inflections the stemmer misses.
+* semantic - cosine of WordLlama static sentence embeddings after removing the corpus's common
+             direction (the mean embedding, shrunk towards zero for small corpora): static
+             embeddings of any two sentences share a large component, and centring leaves the part
+             that tells them apart. Negative cosines count as 0.
 * topics   - overlap of the statements' curated topics (cosine of the two topic sets); when a
              statement has no curated topics, the topics its text mentions through the aliases
              stand in, at a discount.
@@ -28,12 +31,13 @@ import numpy as np
 
 from positions.models import Corpus, StatementRef
 from positions.text import Normaliser
+from positions.tfidf import TermIndex
 
-DEFAULT_THRESHOLD = 0.45
+DEFAULT_THRESHOLD = 0.325
 # Pairs that share a curated topic are aligned down to this far below the threshold.
 TOPIC_MARGIN = 0.1
 # No statement links to more than this many statements of one other source.
-MAX_LINKS = 3
+MAX_LINKS = 4
 # A pair must be among each side's top MUTUAL_K to be aligned on its score alone.
 MUTUAL_K = 3
 # Above this many pairs per source pair, lexical scores are computed for candidates only.
@@ -50,6 +54,7 @@ class Weights:
     semantic: float = 0.2
     topics: float = 0.4
     concept_discount: float = 0.6
+    fuzzy: float = 0.1  # share of the lexical signal from rapidfuzz; the rest is IDF-weighted cosine
 
     def describe(self) -> str:
         return f"lexical {self.lexical:g}, semantic {self.semantic:g}, topics {self.topics:g}"
@@ -121,9 +126,23 @@ def relation_of(a: dict[str, str], b: dict[str, str]) -> tuple[str, tuple[str, .
     return "related", tuple(shared)
 
 
-def _rescale_cosine(cos: np.ndarray) -> np.ndarray:
-    # WordLlama cosines of unrelated sentences sit around 0.1-0.2; paraphrases reach 0.8+.
-    return np.clip((cos - 0.15) / 0.65, 0.0, 1.0)
+# The corpus mean embedding is shrunk by n / (n + CENTRE_PRIOR) before it is removed, so that a
+# corpus of a handful of statements is barely centred (two centred vectors are always opposite).
+CENTRE_PRIOR = 20
+
+
+def centred(embeddings: np.ndarray, centre: np.ndarray) -> np.ndarray:
+    """Unit vectors after removing a common direction."""
+    out = embeddings - centre
+    out /= np.linalg.norm(out, axis=1, keepdims=True) + 1e-9
+    return out.astype(np.float32)
+
+
+def corpus_centre(embeddings: np.ndarray) -> np.ndarray:
+    n = len(embeddings)
+    if not n:
+        return np.zeros(embeddings.shape[1] if embeddings.ndim == 2 else 0, dtype=np.float32)
+    return (embeddings.mean(axis=0) * (n / (n + CENTRE_PRIOR))).astype(np.float32)
 
 
 def word_count(normalised: str) -> int:
@@ -159,8 +178,8 @@ def lexical_pairwise(a_norm: list[str], b_norm: list[str]) -> np.ndarray:
 
 
 def semantic_matrix(a_emb: np.ndarray, b_emb: np.ndarray) -> np.ndarray:
-    """Semantic scores in [0, 1] from unit embeddings (rows of a against rows of b)."""
-    return _rescale_cosine(a_emb @ b_emb.T).astype(np.float32)
+    """Semantic scores in [0, 1] from centred unit embeddings (rows of a against rows of b)."""
+    return np.clip(a_emb @ b_emb.T, 0.0, 1.0).astype(np.float32)
 
 
 def _set_cosine(a: frozenset, b: frozenset) -> float:
@@ -184,7 +203,9 @@ class Matcher:
         self.norm = [self.normaliser.normalised(r.text) for r in self.refs]
         self.curated = [frozenset(r.stances) for r in self.refs]
         self.concepts = [self.normaliser.concepts_of_terms(t.split()) for t in self.norm]
+        self.terms = TermIndex([t.split() for t in self.norm])
         self._embeddings: np.ndarray | None = None
+        self._centre: np.ndarray | None = None
         self._store = None
         self._links = corpus.links
 
@@ -205,11 +226,28 @@ class Matcher:
 
     @property
     def embeddings(self) -> np.ndarray:
+        """Centred unit embeddings of the statements (see `centred`)."""
         if self._embeddings is None:
             store = self._embedding_store()
-            self._embeddings = store.embed([self.normaliser.expand(r.text) for r in self.refs])
+            raw = store.embed([self.normaliser.expand(r.text) for r in self.refs])
             store.save()
+            self._centre = corpus_centre(raw)
+            self._embeddings = centred(raw, self._centre)
         return self._embeddings
+
+    def _lexical_block(self, ia: list[int], ib: list[int]) -> np.ndarray:
+        share = self.weights.fuzzy
+        out = (1.0 - share) * self.terms.matrix(ia, ib)
+        if share:
+            out += share * lexical_matrix([self.norm[i] for i in ia], [self.norm[j] for j in ib])
+        return out.astype(np.float32)
+
+    def _lexical_pairs(self, pi: np.ndarray, pj: np.ndarray) -> np.ndarray:
+        share = self.weights.fuzzy
+        out = (1.0 - share) * self.terms.pairwise(pi, pj)
+        if share:
+            out += share * lexical_pairwise([self.norm[i] for i in pi], [self.norm[j] for j in pj])
+        return out.astype(np.float32)
 
     def _topic_matrix(self, ia: list[int], ib: list[int]) -> np.ndarray:
         out = np.zeros((len(ia), len(ib)), dtype=np.float32)
@@ -229,7 +267,7 @@ class Matcher:
         w = self.weights
         emb = self.embeddings
         semantic = semantic_matrix(emb[ia], emb[ib])
-        lexical = lexical_matrix([self.norm[i] for i in ia], [self.norm[j] for j in ib])
+        lexical = self._lexical_block(ia, ib)
         topics = self._topic_matrix(ia, ib)
         combined = w.lexical * lexical + w.semantic * semantic + w.topics * topics
         return combined, {"lexical": lexical, "semantic": semantic, "topics": topics}
@@ -263,8 +301,8 @@ class Matcher:
             return []
         pi = np.array([p[0] for p in pairs])
         pj = np.array([p[1] for p in pairs])
-        semantic = _rescale_cosine(np.einsum("ij,ij->i", emb[pi], emb[pj]))
-        lexical = lexical_pairwise([self.norm[i] for i in pi], [self.norm[j] for j in pj])
+        semantic = np.clip(np.einsum("ij,ij->i", emb[pi], emb[pj]), 0.0, 1.0)
+        lexical = self._lexical_pairs(pi, pj)
         out = []
         for n, (i, j) in enumerate(pairs):
             t = self._topic_matrix([i], [j])[0, 0]
@@ -372,8 +410,6 @@ class Matcher:
 
     def search(self, query: str, sources: Iterable[str] | None = None, limit: int = 10) -> list[Hit]:
         """Statements closest to a free-text claim, best first."""
-        from rapidfuzz import fuzz, process
-
         wanted = set(sources) if sources else None
         idx = [i for i, r in enumerate(self.refs) if wanted is None or r.source in wanted]
         if not idx or not query.strip():
@@ -381,11 +417,12 @@ class Matcher:
         w = self.weights
         q_norm = self.normaliser.normalised(query)
         q_concepts = self.normaliser.concepts_of_terms(q_norm.split())
-        store = self._embedding_store()
-        q_emb = store.embed([self.normaliser.expand(query)])
         emb = self.embeddings
+        q_emb = centred(self._embedding_store().embed([self.normaliser.expand(query)]), self._centre)
         semantic = semantic_matrix(q_emb, emb[idx])[0]
-        lexical = lexical_matrix([q_norm], [self.norm[i] for i in idx])[0]
+        lexical = (1.0 - w.fuzzy) * self.terms.query(q_norm.split(), idx)
+        if w.fuzzy:
+            lexical = lexical + w.fuzzy * lexical_matrix([q_norm], [self.norm[i] for i in idx])[0]
         topics = np.array([w.concept_discount * _set_cosine(q_concepts, self.curated[i] | self.concepts[i]) for i in idx], dtype=np.float32)
         combined = w.lexical * lexical + w.semantic * semantic + w.topics * topics
         order = sorted(range(len(idx)), key=lambda n: (-combined[n], self.refs[idx[n]].ref))[:limit]
