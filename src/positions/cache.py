@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -45,14 +44,44 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def clear_cache() -> tuple[Path, int]:
-    """Remove the cache folder; return it and how many files it held."""
+# Everything positions writes in the cache folder, and nothing else: clearing must never delete
+# files that are not ours, even when $POSITIONS_CACHE_DIR points at a folder the user shares.
+CACHE_FILE_PATTERNS = ("parsed-*.json", "embeddings-*.npz", ".parsed-*.tmp", ".embeddings-*.tmp")
+
+
+def cache_files(folder: Path | None = None) -> list[Path]:
+    """The cache files positions has written, sorted."""
+    folder = folder or cache_dir()
+    if not folder.is_dir():
+        return []
+    found = {p for pattern in CACHE_FILE_PATTERNS for p in folder.glob(pattern) if p.is_file() and not p.is_symlink()}
+    return sorted(found)
+
+
+def clear_cache() -> tuple[Path, int, int]:
+    """Remove positions' cache files; return the folder, how many files and how many bytes went.
+
+    The folder itself is removed only when it is then empty.
+    """
     folder = cache_dir()
-    if not folder.exists():
-        return folder, 0
-    count = sum(1 for p in folder.rglob("*") if p.is_file())
-    shutil.rmtree(folder, ignore_errors=True)
-    return folder, count
+    removed = size = 0
+    for path in cache_files(folder):
+        try:
+            n = path.stat().st_size
+            path.unlink()
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            from positions.errors import FilesystemError
+
+            raise FilesystemError(f"cannot remove '{path}': {exc.strerror}; remove it by hand")
+        removed += 1
+        size += n
+    try:
+        folder.rmdir()
+    except OSError:
+        pass  # not empty (someone else's files) or already gone
+    return folder, removed, size
 
 
 def write_output(path: Path, text: str) -> Path:

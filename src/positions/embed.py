@@ -15,6 +15,7 @@ import numpy as np
 
 MODEL_ID = "wordllama-0.4.0.post1-l2_supercat-256"
 DIM = 256
+EMBED_BATCH = 512  # texts per model call: progress is reported between batches
 
 
 @lru_cache(maxsize=1)
@@ -58,13 +59,19 @@ class EmbeddingStore:
         except Exception:  # a missing, stale or corrupt cache is rebuilt, never fatal
             self._vectors = {}
 
-    def embed(self, texts: list[str]) -> np.ndarray:
+    def embed(self, texts: list[str], progress=None) -> np.ndarray:
         keys = [text_key(t) for t in texts]
         missing = sorted({k: t for k, t in zip(keys, texts) if k not in self._vectors}.items())
         if missing:
-            fresh = embed_uncached([t for _, t in missing])
-            for (k, _), v in zip(missing, fresh):
-                self._vectors[k] = v
+            step = progress.step("embedding statements", len(missing)) if progress is not None else None
+            for start in range(0, len(missing), EMBED_BATCH):
+                batch = missing[start:start + EMBED_BATCH]
+                for (k, _), v in zip(batch, embed_uncached([t for _, t in batch])):
+                    self._vectors[k] = v
+                if step is not None:
+                    step.advance(len(batch))
+            if step is not None:
+                step.close()
             self._dirty = True
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)

@@ -30,6 +30,7 @@ from typing import Iterable
 import numpy as np
 
 from positions.models import Corpus, StatementRef
+from positions.progress import SILENT
 from positions.text import Normaliser
 from positions.tfidf import TermIndex
 
@@ -196,7 +197,7 @@ class Matcher:
         self.corpus = corpus
         self.weights = weights
         self.use_cache = use_cache
-        self.progress = progress
+        self.progress = progress if progress is not None else SILENT
         self.normaliser = Normaliser(corpus.topics)
         self.refs: list[StatementRef] = corpus.statements()
         self.position = {r.ref: i for i, r in enumerate(self.refs)}
@@ -229,7 +230,7 @@ class Matcher:
         """Centred unit embeddings of the statements (see `centred`)."""
         if self._embeddings is None:
             store = self._embedding_store()
-            raw = store.embed([self.normaliser.expand(r.text) for r in self.refs])
+            raw = store.embed([self.normaliser.expand(r.text) for r in self.refs], self.progress)
             store.save()
             self._centre = corpus_centre(raw)
             self._embeddings = centred(raw, self._centre)
@@ -504,11 +505,15 @@ def compare_sources(matcher: Matcher, sources: list[str], threshold: float = DEF
                     topics: list[str] | None = None, relations: list[str] | None = None) -> Comparison:
     """Every pair of the given sources aligned, filtered by topic and relation, plus per-topic positions."""
     pairwise = []
-    for a, b in combinations(sources, 2):
+    source_pairs = list(combinations(sources, 2))
+    step = matcher.progress.step("aligning sources", len(source_pairs))
+    for a, b in source_pairs:
         c = matcher.align_sources(a, b, threshold)
         if topics or relations:
             c = _filter(c, topics, relations)
         pairwise.append(c)
+        step.advance()
+    step.close()
     positions = topic_positions(matcher.corpus, sources, topics)
     return Comparison(tuple(sources), threshold, matcher.weights, tuple(pairwise), tuple(positions))
 
