@@ -22,7 +22,6 @@ pair agree, disagree or related from the curated stances only.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Iterable
@@ -44,6 +43,7 @@ MUTUAL_K = 3
 # Above this many pairs per source pair, lexical scores are computed for candidates only.
 DENSE_PAIR_LIMIT = 2_000_000
 CANDIDATES_PER_STATEMENT = 20
+CANDIDATE_BLOCK = 2048  # rows of embedding similarities computed at a time when finding candidates
 RELATIONS = ("disagree", "agree", "related")
 
 
@@ -183,10 +183,50 @@ def semantic_matrix(a_emb: np.ndarray, b_emb: np.ndarray) -> np.ndarray:
     return np.clip(a_emb @ b_emb.T, 0.0, 1.0).astype(np.float32)
 
 
-def _set_cosine(a: frozenset, b: frozenset) -> float:
-    if not a or not b:
-        return 0.0
-    return len(a & b) / math.sqrt(len(a) * len(b))
+def _set_cosines(a_rows: np.ndarray, b_rows: np.ndarray) -> np.ndarray:
+    """Cosine of 0/1 set rows of a against those of b (0 where either set is empty)."""
+    shared = a_rows @ b_rows.T
+    sizes = np.sqrt(np.outer(a_rows.sum(axis=1), b_rows.sum(axis=1)))
+    return np.divide(shared, sizes, out=np.zeros_like(shared), where=sizes > 0)
+
+
+def _row_set_cosines(a_rows: np.ndarray, b_rows: np.ndarray) -> np.ndarray:
+    """Cosine of the set in a_rows[k] with the set in b_rows[k] for each k."""
+    shared = np.einsum("ij,ij->i", a_rows, b_rows)
+    sizes = np.sqrt(a_rows.sum(axis=1) * b_rows.sum(axis=1))
+    return np.divide(shared, sizes, out=np.zeros_like(shared), where=sizes > 0)
+
+
+@dataclass(frozen=True)
+class Scored:
+    """Scored pairs of statements, as parallel arrays: statement i[k] against j[k]."""
+
+    i: np.ndarray
+    j: np.ndarray
+    combined: np.ndarray
+    lexical: np.ndarray
+    semantic: np.ndarray
+    topics: np.ndarray
+
+    def signals(self, n: int) -> Signals:
+        return Signals(float(self.lexical[n]), float(self.semantic[n]), float(self.topics[n]))
+
+    def mutual_top(self, k: int) -> np.ndarray:
+        """Whether each pair is among the k best of both its statements (ties: lower index first)."""
+        return (_rank_within(self.i, self.j, self.combined) < k) & (_rank_within(self.j, self.i, self.combined) < k)
+
+
+def _rank_within(group: np.ndarray, other: np.ndarray, score: np.ndarray) -> np.ndarray:
+    """Each pair's rank among the pairs of its group, best score first, ties by the other index."""
+    if not len(group):
+        return np.zeros(0, dtype=np.int64)
+    order = np.lexsort((other, -score, group))
+    g = group[order]
+    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+    rank_sorted = np.arange(len(g)) - np.repeat(starts, np.diff(np.r_[starts, len(g)]))
+    rank = np.empty_like(rank_sorted)
+    rank[order] = rank_sorted
+    return rank
 
 
 class Matcher:
@@ -205,6 +245,14 @@ class Matcher:
         self.curated = [frozenset(r.stances) for r in self.refs]
         self.concepts = [self.normaliser.concepts_of_terms(t.split()) for t in self.norm]
         self.terms = TermIndex([t.split() for t in self.norm])
+        # Topic sets as 0/1 rows over all topic keys, so topic overlaps are matrix products.
+        keys = sorted({k for t in self.curated for k in t} | {k for t in self.concepts for k in t})
+        column = self._topic_column = {k: n for n, k in enumerate(keys)}
+        self._curated_rows = np.zeros((len(self.refs), len(keys)), dtype=np.float32)
+        self._either_rows = np.zeros((len(self.refs), len(keys)), dtype=np.float32)
+        for n, (cur, con) in enumerate(zip(self.curated, self.concepts)):
+            self._curated_rows[n, [column[k] for k in cur]] = 1.0
+            self._either_rows[n, [column[k] for k in cur | con]] = 1.0
         self._embeddings: np.ndarray | None = None
         self._centre: np.ndarray | None = None
         self._store = None
@@ -251,17 +299,19 @@ class Matcher:
         return out.astype(np.float32)
 
     def _topic_matrix(self, ia: list[int], ib: list[int]) -> np.ndarray:
-        out = np.zeros((len(ia), len(ib)), dtype=np.float32)
-        discount = self.weights.concept_discount
-        for x, i in enumerate(ia):
-            ci, ki = self.curated[i], self.concepts[i]
-            for y, j in enumerate(ib):
-                cj = self.curated[j]
-                if ci and cj:
-                    out[x, y] = _set_cosine(ci, cj)
-                else:
-                    out[x, y] = discount * _set_cosine(ci | ki, cj | self.concepts[j])
-        return out
+        """Topic signal of statements ia against ib: cosine of the curated topic sets when both have
+        some, else the discounted cosine of curated-or-mentioned topics."""
+        cur = _set_cosines(self._curated_rows[ia], self._curated_rows[ib])
+        either = _set_cosines(self._either_rows[ia], self._either_rows[ib])
+        both = (self._curated_rows[ia].any(axis=1)[:, None]) & (self._curated_rows[ib].any(axis=1)[None, :])
+        return np.where(both, cur, self.weights.concept_discount * either).astype(np.float32)
+
+    def _topic_pairs(self, pi: np.ndarray, pj: np.ndarray) -> np.ndarray:
+        """The topic signal of pi[k] against pj[k] for each k."""
+        ca, cb = self._curated_rows[pi], self._curated_rows[pj]
+        ea, eb = self._either_rows[pi], self._either_rows[pj]
+        both = ca.any(axis=1) & cb.any(axis=1)
+        return np.where(both, _row_set_cosines(ca, cb), self.weights.concept_discount * _row_set_cosines(ea, eb)).astype(np.float32)
 
     def score_block(self, ia: list[int], ib: list[int]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """Combined scores and signal matrices for statements ia (rows) against ib (columns)."""
@@ -273,43 +323,36 @@ class Matcher:
         combined = w.lexical * lexical + w.semantic * semantic + w.topics * topics
         return combined, {"lexical": lexical, "semantic": semantic, "topics": topics}
 
-    def score_candidates(self, ia: list[int], ib: list[int]) -> list[tuple[int, int, float, Signals]]:
-        """Scores for the likeliest pairs only: each statement's nearest neighbours by meaning and topic.
-
-        Used for large source pairs, where scoring every pair lexically costs too much.
-        """
+    def score_pairs(self, pi: np.ndarray, pj: np.ndarray) -> "Scored":
+        """Combined scores and signals of pi[k] against pj[k] for each k."""
         w = self.weights
         emb = self.embeddings
-        k = min(CANDIDATES_PER_STATEMENT, len(ib), len(ia))
-        cand: set[tuple[int, int]] = set()
-        eb = emb[ib]
-        block = 2048
-        for start in range(0, len(ia), block):
-            rows = ia[start:start + block]
-            sims = emb[rows] @ eb.T
-            top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-            for r, cols in zip(rows, top):
-                cand.update((r, ib[c]) for c in cols)
-        ea = emb[ia]
-        for start in range(0, len(ib), block):
-            cols = ib[start:start + block]
-            sims = emb[cols] @ ea.T
-            top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-            for c, rows in zip(cols, top):
-                cand.update((ia[r], c) for r in rows)
-        pairs = sorted(cand)
-        if not pairs:
-            return []
-        pi = np.array([p[0] for p in pairs])
-        pj = np.array([p[1] for p in pairs])
-        semantic = np.clip(np.einsum("ij,ij->i", emb[pi], emb[pj]), 0.0, 1.0)
+        semantic = np.clip(np.einsum("ij,ij->i", emb[pi], emb[pj]), 0.0, 1.0).astype(np.float32)
         lexical = self._lexical_pairs(pi, pj)
-        out = []
-        for n, (i, j) in enumerate(pairs):
-            t = self._topic_matrix([i], [j])[0, 0]
-            score = w.lexical * lexical[n] + w.semantic * semantic[n] + w.topics * t
-            out.append((i, j, float(score), Signals(float(lexical[n]), float(semantic[n]), float(t))))
-        return out
+        topics = self._topic_pairs(pi, pj)
+        combined = (w.lexical * lexical + w.semantic * semantic + w.topics * topics).astype(np.float32)
+        return Scored(np.asarray(pi, dtype=np.int64), np.asarray(pj, dtype=np.int64), combined, lexical, semantic, topics)
+
+    def candidate_pairs(self, ia: list[int], ib: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """The likeliest pairs only: each statement's CANDIDATES_PER_STATEMENT nearest neighbours in
+        the other source by embedding, in both directions. Used for large source pairs, where
+        scoring every pair costs too much; benchmarks/scale.py measures the recall this costs."""
+        emb = self.embeddings
+        k = min(CANDIDATES_PER_STATEMENT, len(ib), len(ia))
+        codes = []
+        n = np.int64(len(self.refs))
+        for rows, cols, flip in ((ia, ib, False), (ib, ia, True)):
+            rows_a, cols_a = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
+            other = emb[cols_a]
+            for start in range(0, len(rows_a), CANDIDATE_BLOCK):
+                block = rows_a[start:start + CANDIDATE_BLOCK]
+                sims = emb[block] @ other.T
+                top = cols_a[np.argpartition(-sims, k - 1, axis=1)[:, :k]]
+                r = np.repeat(block, k)
+                c = top.reshape(-1)
+                codes.append(c * n + r if flip else r * n + c)
+        pairs = np.unique(np.concatenate(codes)) if codes else np.zeros(0, dtype=np.int64)
+        return pairs // n, pairs % n
 
     # -- alignment -------------------------------------------------------------------------
 
@@ -327,36 +370,26 @@ class Matcher:
         first, second = sorted((a, b))
         ia = [self.position[r.ref] for r in self.corpus.source_map[first].statements]
         ib = [self.position[r.ref] for r in self.corpus.source_map[second].statements]
-        scored = self._candidate_scores(ia, ib)
         decisions = self._link_decisions(first, second)
-        rank_a: dict[int, list[tuple[float, int]]] = {}
-        rank_b: dict[int, list[tuple[float, int]]] = {}
-        for i, j, s, _ in scored:
-            rank_a.setdefault(i, []).append((-s, j))
-            rank_b.setdefault(j, []).append((-s, i))
-        top_a = {i: {j for _, j in sorted(v)[:MUTUAL_K]} for i, v in rank_a.items()}
-        top_b = {j: {i for _, i in sorted(v)[:MUTUAL_K]} for j, v in rank_b.items()}
+        scored = self._candidate_scores(ia, ib)
+        mutual = scored.mutual_top(MUTUAL_K)
+        # Only pairs that clear the lower (shared-topic) bar can be aligned on their score.
+        keep = np.flatnonzero(scored.combined.astype(np.float64) >= threshold - TOPIC_MARGIN)
         chosen = []
-        for i, j, s, sig in scored:
-            key = (self.refs[i].ref, self.refs[j].ref)
-            decision = decisions.get(key)
-            if decision is not None and decision[0] == "rejected":
-                continue
-            if decision is not None and decision[0] == "confirmed":
-                chosen.append((0, -s, i, j, sig))
-                continue
-            mutual = j in top_a.get(i, ()) and i in top_b.get(j, ())
+        for n in keep.tolist():
+            i, j = int(scored.i[n]), int(scored.j[n])
+            s = float(scored.combined[n])
+            decision = decisions.get((self.refs[i].ref, self.refs[j].ref))
+            if decision is not None:
+                continue  # curators' decisions are handled below, whatever the score
             shares_topic = bool(self.curated[i] & self.curated[j])
-            if (s >= threshold and mutual) or (shares_topic and s >= threshold - TOPIC_MARGIN):
-                chosen.append((1, -s, i, j, sig))
-        # confirmed links that scoring did not even consider
-        seen = {(c[2], c[3]) for c in chosen}
+            if (s >= threshold and mutual[n]) or shares_topic:
+                chosen.append((1, -s, i, j, scored.signals(n)))
         for (ra, rb), (decision, _) in sorted(decisions.items()):
             if decision == "confirmed":
                 i, j = self.position[ra], self.position[rb]
-                if (i, j) not in seen:
-                    combined, sig = self.score_block([i], [j])
-                    chosen.append((0, -float(combined[0, 0]), i, j, Signals(*(float(sig[k][0, 0]) for k in ("lexical", "semantic", "topics")))))
+                one = self.score_pairs(np.array([i]), np.array([j]))
+                chosen.append((0, -float(one.combined[0]), i, j, one.signals(0)))
         chosen.sort(key=lambda c: (c[0], c[1], self.refs[c[2]].ref, self.refs[c[3]].ref))
         degree_a: dict[int, int] = {}
         degree_b: dict[int, int] = {}
@@ -383,18 +416,17 @@ class Matcher:
         result = SourcePairComparison(first, second, tuple(pairs), only_a, only_b)
         return result if first == a else _swap(result)
 
-    def _candidate_scores(self, ia: list[int], ib: list[int]) -> list[tuple[int, int, float, Signals]]:
+    def _candidate_scores(self, ia: list[int], ib: list[int]) -> "Scored":
+        """Scores of every pair of the two sources, or of the candidate pairs when there are too many."""
         if len(ia) * len(ib) > DENSE_PAIR_LIMIT:
-            return self.score_candidates(ia, ib)
+            return self.score_pairs(*self.candidate_pairs(ia, ib))
         if not ia or not ib:
-            return []
+            return self.score_pairs(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
         combined, sig = self.score_block(ia, ib)
-        out = []
-        for x, i in enumerate(ia):
-            for y, j in enumerate(ib):
-                out.append((i, j, float(combined[x, y]),
-                            Signals(float(sig["lexical"][x, y]), float(sig["semantic"][x, y]), float(sig["topics"][x, y]))))
-        return out
+        pi = np.repeat(np.asarray(ia, dtype=np.int64), len(ib))
+        pj = np.tile(np.asarray(ib, dtype=np.int64), len(ia))
+        return Scored(pi, pj, combined.reshape(-1), sig["lexical"].reshape(-1), sig["semantic"].reshape(-1),
+                      sig["topics"].reshape(-1))
 
     def _link_decisions(self, first: str, second: str) -> dict[tuple[str, str], tuple[str, str | None]]:
         """Curators' decisions between two sources, keyed (ref in first, ref in second)."""
@@ -424,11 +456,21 @@ class Matcher:
         lexical = (1.0 - w.fuzzy) * self.terms.query(q_norm.split(), idx)
         if w.fuzzy:
             lexical = lexical + w.fuzzy * lexical_matrix([q_norm], [self.norm[i] for i in idx])[0]
-        topics = np.array([w.concept_discount * _set_cosine(q_concepts, self.curated[i] | self.concepts[i]) for i in idx], dtype=np.float32)
+        topics = w.concept_discount * self._concept_cosines(q_concepts, idx)
         combined = w.lexical * lexical + w.semantic * semantic + w.topics * topics
         order = sorted(range(len(idx)), key=lambda n: (-combined[n], self.refs[idx[n]].ref))[:limit]
         return [Hit(self.refs[idx[n]], round(float(combined[n]), 4),
                     Signals(float(lexical[n]), float(semantic[n]), float(topics[n]))) for n in order]
+
+    def _concept_cosines(self, concepts: frozenset[str], idx: list[int]) -> np.ndarray:
+        """Cosine of a topic set against each statement's curated-or-mentioned topics."""
+        if not concepts:
+            return np.zeros(len(idx), dtype=np.float32)
+        rows = self._either_rows[idx]
+        known = [k for k in concepts if k in self._topic_column]
+        shared = rows[:, [self._topic_column[k] for k in known]].sum(axis=1) if known else np.zeros(len(idx))
+        size = rows.sum(axis=1)
+        return np.where(size > 0, shared / np.sqrt(np.maximum(size, 1) * len(concepts)), 0.0).astype(np.float32)
 
     def suggest_topics(self, text: str, limit: int = 3) -> list[tuple[str, float]]:
         """The likeliest topics for a new statement: those its words mention, and those of its
