@@ -197,3 +197,17 @@ def test_embedding_cache_is_used_and_survives_corruption(corpus, tmp_path, monke
     files[0].write_bytes(b"not a numpy file")
     fresh = Matcher(corpus).embeddings
     assert calls and fresh.shape == (8, 256)  # rebuilt, not fatal
+
+
+def test_rejected_pair_frees_its_place_among_the_best_matches(make_corpus):
+    # x's best matches in b are y1 > y2 > y3 > y4 (shared words fall off); no stances, so only the
+    # mutual-best rule aligns. Rejecting y1 must let y4 into x's top three.
+    words = "probation officers need manageable caseloads training supervision time"
+    b = [{"id": f"y{n}", "text": " ".join(words.split()[: 10 - n])} for n in range(1, 5)]
+    sources = {"a": {"name": "A", "statements": [{"id": "x", "text": words}]}, "b": {"name": "B", "statements": b}}
+    plain = Matcher(load_corpus(make_corpus(sources=sources, topics=TOPICS))).align_sources("a", "b", 0.0)
+    assert [p.b.id for p in plain.pairs] == ["y1", "y2", "y3"]
+    links = "links:\n  - a: a/x\n    b: b/y1\n    decision: rejected\n"
+    corpus = load_corpus(make_corpus(sources=sources, topics=TOPICS, files={"links.yaml": links}))
+    result = Matcher(corpus).align_sources("a", "b", 0.0)
+    assert [p.b.id for p in result.pairs] == ["y2", "y3", "y4"]

@@ -211,9 +211,12 @@ class Scored:
     def signals(self, n: int) -> Signals:
         return Signals(float(self.lexical[n]), float(self.semantic[n]), float(self.topics[n]))
 
-    def mutual_top(self, k: int) -> np.ndarray:
-        """Whether each pair is among the k best of both its statements (ties: lower index first)."""
-        return (_rank_within(self.i, self.j, self.combined) < k) & (_rank_within(self.j, self.i, self.combined) < k)
+    def mutual_top(self, k: int, eligible: np.ndarray | None = None) -> np.ndarray:
+        """Whether each pair is among the k best of both its statements (ties: lower index first),
+        ranking only the eligible pairs (the others are never mutual)."""
+        score = self.combined if eligible is None else np.where(eligible, self.combined, -np.inf)
+        top = (_rank_within(self.i, self.j, score) < k) & (_rank_within(self.j, self.i, score) < k)
+        return top if eligible is None else top & eligible
 
 
 def _rank_within(group: np.ndarray, other: np.ndarray, score: np.ndarray) -> np.ndarray:
@@ -372,7 +375,11 @@ class Matcher:
         ib = [self.position[r.ref] for r in self.corpus.source_map[second].statements]
         decisions = self._link_decisions(first, second)
         scored = self._candidate_scores(ia, ib)
-        mutual = scored.mutual_top(MUTUAL_K)
+        n_refs = np.int64(len(self.refs))
+        decided = np.array([self.position[ra] * n_refs + self.position[rb] for ra, rb in decisions], dtype=np.int64)
+        # A rejected pair must not take a place among a statement's best matches either.
+        undecided = ~np.isin(scored.i * n_refs + scored.j, decided)
+        mutual = scored.mutual_top(MUTUAL_K, undecided)
         # Only pairs that clear the lower (shared-topic) bar can be aligned on their score.
         keep = np.flatnonzero(scored.combined.astype(np.float64) >= threshold - TOPIC_MARGIN)
         chosen = []
@@ -403,8 +410,10 @@ class Matcher:
             relation, topics = relation_of(ra.stances, rb.stances)
             decision = decisions.get((ra.ref, rb.ref))
             reviewed = decision is not None
-            if decision is not None and decision[1]:
+            if decision is not None and decision[1] and decision[1] != relation:
+                # the curator's relation overrides the stances, so every shared topic is relevant
                 relation = decision[1]
+                topics = tuple(sorted(self.curated[i] & self.curated[j]))
             if not topics:
                 topics = tuple(sorted((self.curated[i] | self.concepts[i]) & (self.curated[j] | self.concepts[j])))
             pairs.append(Pair(ra, rb, round(-neg, 4), sig, relation, topics, reviewed))
