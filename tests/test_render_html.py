@@ -22,7 +22,7 @@ import pytest
 
 from positions.corpus import load_corpus
 from positions.render.html import render_report
-from positions.report import SYMBOLS
+from positions.report import SYMBOLS, stance_word
 
 from test_render_markdown import CORPUS, FIXTURES, HOSTILE_TEXTS, expected_places, report_of
 
@@ -140,16 +140,17 @@ def test_matrix_cells_carry_symbol_word_and_colour():
     report = report_of(CORPUS)
     html = render_report(report)
     matrix = html.split('<table class="matrix">', 1)[1].split("</table>", 1)[0]
-    cells = re.findall(r'<td class="st-(\w+)"><span class="sym" aria-hidden="true">(.)</span> (\w+)</td>', matrix)
+    cells = re.findall(r'<td class="st-(\w+)"><span class="sym" aria-hidden="true">(.)</span> ([\w ]+)</td>', matrix)
     assert len(cells) == len(report.matrix) * len(report.source_keys)
-    assert [s for _, _, s in cells] == [s for _, row in report.matrix for s in row]
+    assert [s for s, _, _ in cells] == [s for _, row in report.matrix for s in row]
     for cls, sym, word in cells:
-        assert cls == word and SYMBOLS[word] == sym
+        assert word == stance_word(cls) and SYMBOLS[cls] == sym
+    assert "uncurated" in {cls for cls, _, _ in cells}  # shown as "not curated"
     # every row label links to its topic section
     for key, _ in report.matrix:
         assert f'<th scope="row"><a href="#topic-{key}">' in matrix
     for stance, symbol in SYMBOLS.items():  # the legend explains every symbol
-        assert f'<li class="st-{stance}"><span class="sym" aria-hidden="true">{symbol}</span> {stance}: ' in html
+        assert f'<li class="st-{stance}"><span class="sym" aria-hidden="true">{symbol}</span> {stance_word(stance)}: ' in html
 
 
 def test_every_quote_links_to_a_topic_section():

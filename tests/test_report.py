@@ -90,7 +90,7 @@ def test_sources_and_matrix(report):
         "local-delivery": ("support", "oppose", "neutral"),
         "public-ownership": ("support", "oppose", "support"),
         "unpaid-work": ("support", "support", "support"),
-        "reports": ("support", "mixed", "silent"),
+        "reports": ("support", "mixed", "uncurated"),  # c has no statement and no silent_on: not curated
     }
     # taxonomy order; the topic nobody speaks on has neither a row nor a section
     assert [k for k, _ in report.matrix] == ["local-delivery", "public-ownership", "unpaid-work", "reports"]
@@ -120,7 +120,7 @@ def test_mixed_source_blocks_consensus(report):
 
 def test_topic_sections(report):
     sec = {s.topic.key: s for s in report.topic_sections}
-    assert sec["reports"].stances == (("a", "support"), ("b", "mixed"), ("c", "silent"))
+    assert sec["reports"].stances == (("a", "support"), ("b", "mixed"), ("c", "uncurated"))
     assert [q.ref for q in sec["public-ownership"].quotes] == ["a/public-service", "b/mixed-market", "c/small"]
     for s in report.topic_sections:
         for attr, relation in (("agreements", "agree"), ("disagreements", "disagree"), ("related", "related")):
@@ -199,3 +199,70 @@ def test_date_only_when_given(root):
     dated = build(root, date="2024-05-01")
     assert "- Date: 2024-05-01." in render_markdown(dated)
     assert "<li>Date: 2024-05-01.</li>" in render_html(dated)
+
+
+def test_silent_on_record_is_told_apart_from_not_curated(make_corpus):
+    """A topic in a source's silent_on is 'silent' (checked); no statement and no record is 'uncurated'."""
+    from positions.report import curated_stance
+
+    sources = {**SOURCES, "c": {**SOURCES["c"], "silent_on": ["reports", "victims"]}}
+    root = make_corpus(sources, TOPICS)
+    r = build(root)
+    assert dict(r.matrix)["reports"] == ("support", "mixed", "silent")
+    assert dict(r.matrix)["local-delivery"] == ("support", "oppose", "neutral")
+    corpus = load_corpus(root)
+    assert curated_stance(corpus, "c", "victims") == "silent"
+    assert curated_stance(corpus, "a", "victims") == "uncurated"
+    assert curated_stance(corpus, "c", "unpaid-work") == "support"  # statements win over a stale record
+    # nobody speaks on victims: still no row, silent or not
+    assert "victims" not in dict(r.matrix)
+    md = render_markdown(r)
+    assert "| [Pre-sentence reports](#topic-pre-sentence-reports) | + support | ± mixed | ∅ silent |" in md
+    assert "∅ says nothing on it (checked by a curator); · no statement, and no silence recorded" in md  # legend
+    assert "Stances: Alpha Union + support; Beta Ministry ± mixed; Gamma Charity ∅ silent." in md
+    html = render_html(r)
+    assert '<td class="st-silent"><span class="sym" aria-hidden="true">∅</span> silent</td>' in html
+
+
+def test_matrix_command_tells_silent_from_not_curated(invoke, make_corpus):
+    import json
+
+    sources = {**SOURCES, "c": {**SOURCES["c"], "silent_on": ["reports"]}}
+    root = make_corpus(sources, TOPICS)
+    doc = json.loads(invoke("--data", root, "matrix", "--format", "json").stdout)
+    rows = {t["key"]: t["stances"] for t in doc["topics"]}
+    assert rows["reports"] == {"a": "support", "b": "mixed", "c": "silent"}
+    assert doc["legend"]["silent"].startswith("says nothing on it") and "not yet curated" in doc["legend"]["uncurated"]
+    rows = {t["key"]: t["stances"] for t in json.loads(invoke("--data", root, "matrix", "a", "b", "--format", "json").stdout)["topics"]}
+    assert rows["reports"] == {"a": "support", "b": "mixed"}
+    def reports_row(table: str) -> str:
+        return next(line for line in table.splitlines() if "Pre-sentence reports" in line)
+
+    table = invoke("--data", root, "matrix").stdout
+    assert "∅ silent" in reports_row(table) and "∅ silent (checked)" in table  # the caption explains it
+    plain = invoke("--data", make_corpus(SOURCES, TOPICS), "matrix").stdout
+    assert "· not curated" in reports_row(plain) and "silent" not in reports_row(plain)
+
+
+def test_topics_sort_contested_uses_the_report_measure(invoke, make_corpus):
+    import json
+
+    root = make_corpus(SOURCES, list(reversed(TOPICS)))  # taxonomy order differs from both sorts
+
+    def keys(*args):
+        r = invoke("--data", root, "topics", "--format", "json", *args)
+        assert r.exit_code == 0, r.output
+        return [(t["key"], t.get("controversy")) for t in json.loads(r.stdout)["topics"]]
+
+    assert keys() == [(t["key"], None) for t in reversed(TOPICS)]
+    assert [k for k, _ in keys("--sort", "name")] == sorted(t["key"] for t in TOPICS)
+    ranked = keys("--sort", "contested")
+    # most evenly split first; then by how many sources take a side (unpaid-work: 3, reports: 1), then key
+    assert ranked == [("local-delivery", 1.0), ("public-ownership", 0.5), ("unpaid-work", 0.0), ("reports", 0.0),
+                      ("victims", 0.0)]
+    report = build(root)
+    assert [f.topic.key for f in report.contested] == [k for k, c in ranked if c]
+    table = invoke("--data", root, "topics", "--sort", "contested").stdout
+    assert "most contested first" in table and "controversy" in table
+    assert table.index("local-delivery") < table.index("public-ownership") < table.index("victims")
+    assert invoke("--data", root, "topics", "--sort", "loud").exit_code == 2

@@ -13,7 +13,7 @@ from ruamel.yaml import YAML
 from conftest import SHIPPED_DATA
 
 
-@pytest.mark.parametrize("kind", ["source", "topics"])
+@pytest.mark.parametrize("kind", ["source", "topics", "links"])
 def test_shipped_schema_files_are_current(invoke, kind: str) -> None:
     """data/schema/*.json must be exactly what `positions schema` prints (regenerate with
     `positions --data data schema --write`)."""
@@ -36,7 +36,7 @@ def test_default_kind_and_unknown_kind(invoke) -> None:
 def test_schema_write(invoke, corpus_dir: Path) -> None:
     r = invoke("--data", corpus_dir, "schema", "--write")
     assert r.exit_code == 0
-    for kind in ("source", "topics"):
+    for kind in ("source", "topics", "links"):
         assert (corpus_dir / "schema" / f"{kind}.schema.json").read_text() == invoke("schema", kind).stdout
 
 
@@ -124,3 +124,24 @@ def test_new_source_scaffold_validates_against_schema(invoke, corpus_dir: Path) 
     assert r.exit_code == 0, r.output
     s = schema("source")
     assert _errors(_load(corpus_dir / "sources" / "fresh.yaml"), s, s) == []
+
+
+def test_links_schema_matches_the_loader(invoke, corpus_dir: Path) -> None:
+    """A links.yaml written by `positions link` validates; the schema rejects what the model rejects."""
+    from positions.schema import schema
+
+    r = invoke("--data", corpus_dir, "link", "alliance/local-links", "moj/upw-visible", "--confirm",
+               "--relation", "related", "--reason", "Both local.", "--reviewer", "jo")
+    assert r.exit_code == 0, r.output
+    s = schema("links")
+    path = corpus_dir / "links.yaml"
+    assert path.read_text().splitlines()[0] == "# yaml-language-server: $schema=schema/links.schema.json"
+    assert _errors(_load(path), s, s) == []
+    bad = {"links": [{"a": "alliance", "b": "moj/x", "decision": "maybe", "relation": "agreed", "date": "2024-5-1",
+                      "colour": "red"}]}
+    errors = " ".join(_errors(bad, s, s))
+    for expected in ("'alliance' does not match", "'maybe' not in", "relation: matches no alternative",
+                     "date: matches no alternative", "unexpected colour"):
+        assert expected in errors
+    assert "$.links[0]: missing decision" in " ".join(_errors({"links": [{"a": "a/x", "b": "b/y"}]}, s, s))
+    assert _errors({"links": None}, s, s) == []

@@ -58,10 +58,12 @@ def _checkout_data_dir(start: Path) -> Path | None:
     return None
 
 
-def find_data_dir(option: str | Path | None = None) -> DataDir:
-    """The corpus to use: --data, then $POSITIONS_DATA, then a checkout's data/, then the packaged one."""
+def find_data_dir(option: str | Path | None = None, label: str = "--data") -> DataDir:
+    """The corpus to use: --data, then $POSITIONS_DATA, then a checkout's data/, then the packaged one.
+
+    `label` names where `option` came from in messages (--data, or a command's DIR argument)."""
     if option:
-        return DataDir(_existing_dir(Path(option), "--data"), "option")
+        return DataDir(_existing_dir(Path(option), label), "option")
     env = os.environ.get(ENV_VAR)
     if env:
         return DataDir(_existing_dir(Path(env), ENV_VAR), "environment")
@@ -119,11 +121,15 @@ def _pydantic_problems(exc: Any, data: Any, shown: str, describe) -> list[Proble
 
 def _friendly(err: dict, loc: tuple) -> str:
     kind, field = err["type"], loc[-1] if loc else ""
+    if isinstance(field, int) and len(loc) > 1:  # an item of a list: name the list
+        field = f"{loc[-2]} item {field + 1}"
     value = err.get("input")
     if kind == "string_type":
         got = type(value).__name__
         if value is None:
             return f"'{field}' is empty; write the verbatim quote" if field == "text" else f"'{field}' is empty"
+        if isinstance(value, bool):
+            return f"'{field}' must be text, not the yes/no value {str(value).lower()}; put it in quotes"
         if isinstance(value, (int, float)):
             return f"'{field}' must be text, not the number {value!r}; put it in quotes"
         if isinstance(value, list):
@@ -134,6 +140,8 @@ def _friendly(err: dict, loc: tuple) -> str:
     if kind == "string_pattern_mismatch":
         return f"'{value}' is not a valid {field}: use lowercase letters, digits and hyphens (e.g. 'public-ownership')"
     if kind == "literal_error":
+        if value is None:
+            return "the stance is empty; use support, oppose, mixed or neutral"
         return f"'{value}' is not a stance; use support, oppose, mixed or neutral"
     if kind in ("list_type", "dict_type"):
         want = "a list" if kind == "list_type" else "a mapping"
@@ -178,6 +186,10 @@ class _Describer:
             return list(self.model.model_fields)
         if len(loc) == 2 and loc[0] in ("statements", "topics"):
             return list((Statement if loc[0] == "statements" else Topic).model_fields)
+        if len(loc) == 2 and loc[0] == "links":
+            from positions.models import Link
+
+            return list(Link.model_fields)
         return []
 
 
@@ -274,7 +286,7 @@ def _load_file(path: Path, model: Any, list_field: str, cache: ParsedFiles = _NO
     except YamlProblems as exc:
         return None, None, exc.problems
     if data is None:
-        hint = "name: and statements:" if list_field == "statements" else "topics:"
+        hint = {"statements": "name: and statements:"}.get(list_field, f"{list_field}:")
         return None, None, [Problem(shown, 0, 0, "", f"file is empty; it needs at least {hint}")]
     if not isinstance(data, dict):
         at = locate(data, ())
@@ -291,6 +303,8 @@ def load_topics(root: Path, cache: ParsedFiles = _NO_CACHE) -> tuple[list, Any, 
     from positions.models import TopicsFile
 
     path = root / TOPICS_FILE
+    if not _inside(root, path):
+        return [], None, [Problem(display_path(path), 0, 0, "", "is a link to a file outside the corpus folder; copy the file in instead")]
     parsed, data, problems = _load_file(path, TopicsFile, "topics", cache)
     if parsed is None:
         return [], data, problems
@@ -368,6 +382,9 @@ def _cross_check(data: dict, shown: str, known: set[str] | None) -> list[Problem
 
 
 def _slugify_key(text: str) -> str:
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()  # é -> e
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     if not slug or not slug[0].isalpha():
         slug = "source-" + slug
@@ -388,7 +405,7 @@ def load_corpus(root: str | Path, use_cache: bool = False) -> Any:
             f"is not a corpus folder: it has neither {TOPICS_FILE} nor {SOURCES_DIR}/; "
             "run 'positions init DIR' to make one")])
     topics, topics_data, problems = load_topics(root, cache) if (root / TOPICS_FILE).exists() else ([], None, [])
-    topic_keys: list[str] | None = [t.key for t in topics]
+    topic_keys: list[str] | None = [t.key for t in topics] if (root / TOPICS_FILE).exists() else None
     if problems:
         # An invalid topics.yaml must not make every stance in every source an "unknown topic":
         # check stances against the keys it spells out, or not at all when it cannot be read.
@@ -401,16 +418,89 @@ def load_corpus(root: str | Path, use_cache: bool = False) -> Any:
         problems.extend(source_problems)
         if source is not None:
             sources.append(source)
+    if not (root / TOPICS_FILE).exists() and any(s.data.silent_on or any(st.stances for st in s.data.statements) for s in sources):
+        problems.append(Problem(display_path(root / TOPICS_FILE), 0, 0, "",
+            "file not found, but the sources take stances on topics; restore it (or copy one with 'positions init DIR')"))
+    links: list = []
+    if (root / LINKS_FILE).exists():
+        links, link_problems = load_links(root, sources, {p.stem for p in source_files(root)}, cache)
+        problems.extend(link_problems)
     cache.save()
     if problems:
         raise CorpusError(problems)
-    corpus = Corpus(root=str(root), topics=tuple(topics), sources=tuple(sorted(sources, key=lambda s: s.key)))
-    if (root / LINKS_FILE).exists():
-        # Reviewed links are planned (see the project's issues) but not read by this version:
-        # say so rather than silently ignoring a curator's decisions.
-        raise CorpusError([Problem(display_path(root / LINKS_FILE), 0, 0, "",
-            "reviewed links are not supported by this version of positions; move the file aside to continue")])
-    return corpus
+    return Corpus(root=str(root), topics=tuple(topics), sources=tuple(sorted(sources, key=lambda s: s.key)),
+                  links=tuple(links))
+
+
+def load_links(root: Path, sources: list, file_keys: set[str], cache: ParsedFiles = _NO_CACHE) -> tuple[list, list[Problem]]:
+    """links.yaml: (the links, problems). `sources` are the sources that loaded; `file_keys` the keys of
+    every source file, so that a link into a file that failed to load is not also called unknown."""
+    from positions.models import LinksFile
+
+    path = root / LINKS_FILE
+    shown = display_path(path)
+    if not _inside(root, path):
+        return [], [Problem(shown, 0, 0, "", "is a link to a file outside the corpus folder; copy the file in instead")]
+    ids = {s.key: {st.id for st in s.data.statements} for s in sources}
+    parsed, data, problems = _load_file(path, LinksFile, "links", cache)
+    if data is None and parsed is not None:
+        # a cache hit carries no positions: check the plain values, and parse again only to place problems
+        if not _check_links({"links": [link.model_dump() for link in parsed.links]}, shown, ids, file_keys):
+            return list(parsed.links), []
+        parsed, data, problems = _load_file(path, LinksFile, "links")
+    if isinstance(data, dict):
+        problems = problems + _check_links(data, shown, ids, file_keys)
+    if problems:
+        return [], problems
+    return list(parsed.links), []
+
+
+def _check_links(data: dict, shown: str, ids: dict[str, set[str]], file_keys: set[str]) -> list[Problem]:
+    """What the model cannot check: both statements exist, in two sources, one decision per pair.
+    Runs on the raw data so these problems are listed alongside any field errors."""
+    from positions.models import STATEMENT_REF_PATTERN
+
+    ref_re = re.compile(STATEMENT_REF_PATTERN)
+    problems = []
+    first: dict[frozenset, int] = {}
+    entries = data.get("links")
+    for i, entry in enumerate(entries if isinstance(entries, list) else []):
+        if not isinstance(entry, dict):
+            continue
+        refs = {}
+        for side in ("a", "b"):
+            value = entry.get(side)
+            if not isinstance(value, str) or not ref_re.match(value.strip()):
+                continue  # the model reports a missing or malformed reference
+            value = value.strip()
+            source, _, sid = value.partition("/")
+            message = None
+            if source not in file_keys:
+                message = unknown_name_message("source", source, sorted(file_keys))
+            elif source in ids and sid not in ids[source]:
+                known = [f"{source}/{x}" for x in sorted(ids[source])]
+                message = unknown_name_message("statement", value, known)
+            if message:
+                at = locate(data, ("links", i, side))
+                problems.append(Problem(shown, at.line, at.column, f"link {i + 1} {side}", message))
+            refs[side] = value
+        if len(refs) == 2:
+            if refs["a"].partition("/")[0] == refs["b"].partition("/")[0]:
+                at = locate(data, ("links", i, "b"))
+                problems.append(Problem(shown, at.line, at.column, f"link {i + 1} b",
+                    f"'{refs['a']}' and '{refs['b']}' are in the same source; a link joins statements of two different sources"))
+            pair = frozenset(refs.values())
+            if pair in first:
+                at = locate(data, ("links", i, "a"))
+                problems.append(Problem(shown, at.line, at.column, f"link {i + 1}",
+                    f"duplicate link: {refs['a']} and {refs['b']} are already decided by link {first[pair] + 1}; keep one decision per pair"))
+            else:
+                first[pair] = i
+        if entry.get("decision") == "rejected" and entry.get("relation") is not None:
+            at = locate(data, ("links", i, "relation"), key_position=True)
+            problems.append(Problem(shown, at.line, at.column, f"link {i + 1} relation",
+                "a rejected pair is never aligned, so 'relation' has no effect; remove it or confirm the link"))
+    return problems
 
 
 def require_sources(corpus: Any, keys: list[str]) -> list[str]:

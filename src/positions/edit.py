@@ -334,13 +334,18 @@ def _dump(data: Any) -> str:
 
 def render_item(fields: dict[str, Any], dash_column: int) -> str:
     """The YAML lines of one statement as an item of the `statements:` list, its dash at `dash_column`."""
+    return _render_seq_item("statements", statement_map(fields), dash_column)
+
+
+def _render_seq_item(key: str, item: Any, dash_column: int) -> str:
+    """The YAML lines of one mapping as an item of the list under `key`, its dash at `dash_column`."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     doc = CommentedMap()
     seq = CommentedSeq()
-    seq.append(statement_map(fields))
-    doc["statements"] = seq
-    lines = _dump(doc).splitlines()[1:]  # drop "statements:"; items come out as "  - id: ..."
+    seq.append(item)
+    doc[key] = seq
+    lines = _dump(doc).splitlines()[1:]  # drop "KEY:"; items come out as "  - id: ..."
     shift = dash_column - 2
     out = []
     for line in lines:
@@ -361,22 +366,28 @@ def _plain(value: Any) -> Any:
 
 def _appended_text(text: str, data: Any, fields: dict[str, Any]) -> str | None:
     """The file with the statement appended as text, or None when that is not safe here."""
+    return _appended_item_text(text, data, "statements", statement_map(fields))
+
+
+def _appended_item_text(text: str, data: Any, key: str, item: Any, separate_second: bool = False) -> str | None:
+    """The file with `item` appended as text to the list under `key` (the file's last key), or None
+    when that is not safe here. `separate_second`: put a blank line before a second item."""
     keys = list(data)
-    seq = data.get("statements")
-    if not keys or keys[-1] != "statements" or not isinstance(seq, list):
+    seq = data.get(key)
+    if not keys or keys[-1] != key or not isinstance(seq, list):
         return None
     lines = text.split("\n")
-    key_line = data.lc.key("statements")[0]
+    key_line = data.lc.key(key)[0]
     if len(seq) == 0:
-        m = re.match(r"^(statements:)[ \t]*\[[ \t]*\][ \t]*(#.*)?$", lines[key_line])
-        if not m or data.lc.key("statements")[1] != 0:
+        m = re.match(rf"^({re.escape(key)}:)[ \t]*\[[ \t]*\][ \t]*(#.*)?$", lines[key_line])
+        if not m or data.lc.key(key)[1] != 0:
             return None
         if any(line.strip() and not line.lstrip().startswith("#") for line in lines[key_line + 1:]):
             return None
         head = m.group(1) + (" " + m.group(2) if m.group(2) else "")
         rest = "\n".join(lines[key_line + 1:])
         return "\n".join(lines[:key_line]) + ("\n" if key_line else "") + head + "\n" + \
-            render_item(fields, 2) + (rest if rest.strip() else "")
+            _render_seq_item(key, item, 2) + (rest if rest.strip() else "")
     if getattr(seq, "fa", None) is not None and seq.fa.flow_style():
         return None
     item_line, item_col = seq.lc.item(0)
@@ -384,11 +395,14 @@ def _appended_text(text: str, data: Any, fields: dict[str, Any]) -> str | None:
     dash_col = item_col - 2
     if dash_col < 0 or dash_line[dash_col:dash_col + 2] != "- ":
         return None
-    separated = len(seq) > 1 and lines[seq.lc.item(1)[0] - 1].strip() == ""
+    if len(seq) > 1:
+        separated = lines[seq.lc.item(1)[0] - 1].strip() == ""
+    else:
+        separated = separate_second
     out = text if text.endswith("\n") else text + "\n"
     if separated and not out.endswith("\n\n"):
         out += "\n"
-    return out + render_item(fields, dash_col)
+    return out + _render_seq_item(key, item, dash_col)
 
 
 def append_statement(path: Path, fields: dict[str, Any], topic_keys: list[str] | None, *,
@@ -459,15 +473,214 @@ def append_statement(path: Path, fields: dict[str, Any], topic_keys: list[str] |
 
 def _appends_exactly(new_text: str, old: Any, fields: dict[str, Any]) -> bool:
     """Whether the text edit means exactly 'old data plus this statement' (guards odd layouts)."""
+    expected = _plain(old)
+    expected["statements"] = list(expected["statements"]) + [_plain(statement_map(fields))]
+    return _means(new_text, expected)
+
+
+def _means(new_text: str, expected: Any) -> bool:
+    """Whether `new_text` loads to exactly `expected` (plain data)."""
     from positions.yamlio import round_trip_yaml
 
     try:
         new = round_trip_yaml().load(new_text)
     except Exception:
         return False
-    expected = _plain(old)
-    expected["statements"] = list(expected["statements"]) + [_plain(statement_map(fields))]
     return _plain(new) == expected
+
+
+# -- curators' links ----------------------------------------------------------------------------
+
+
+LINKS_SCHEMA_LINE = "# yaml-language-server: $schema=schema/links.schema.json"
+LINKS_HEADER = (
+    LINKS_SCHEMA_LINE + "\n"
+    "# Curators' decisions on matched pairs of statements: confirmed pairs are always aligned,\n"
+    "# rejected ones never. Written by 'positions review' and 'positions link'; see docs/corpus-format.md.\n"
+)
+
+
+@dataclass(frozen=True)
+class LinkWrite:
+    """What `record_link` did: the decision as written and the one it replaced, if any."""
+
+    link: Any  # positions.models.Link
+    replaced: Any  # the earlier Link on the same pair, or None
+    created: bool  # links.yaml did not exist before
+    path: Path
+
+
+def check_link_refs(corpus: Any, a: str, b: str) -> tuple[str, str]:
+    """Two statement refs of two different sources, checked against the corpus; UsageError with a
+    did-you-mean hint otherwise."""
+    from positions.errors import unknown_name_message
+    from positions.models import STATEMENT_REF_PATTERN
+
+    for ref in (a, b):
+        if not re.match(STATEMENT_REF_PATTERN, ref):
+            raise UsageError(f"'{ref}' is not a statement reference; write SOURCE/ID, e.g. alliance/publicly-owned-service")
+        source, _, sid = ref.partition("/")
+        if source not in corpus.source_map:
+            raise UsageError(unknown_name_message("source", source, corpus.source_keys))
+        if corpus.statement(ref) is None:
+            known = [r.ref for r in corpus.source_map[source].statements]
+            raise UsageError(unknown_name_message("statement", ref, known))
+    if a.partition("/")[0] == b.partition("/")[0]:
+        raise UsageError(f"{a} and {b} are in the same source; a link joins statements of two different sources")
+    return a, b
+
+
+def link_map(fields: dict[str, Any]) -> Any:
+    """One links.yaml entry in file order: a, b, decision, relation, reason, reviewer, date;
+    reason, reviewer and date double-quoted."""
+    from ruamel.yaml.comments import CommentedMap
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString as DQ
+
+    item = CommentedMap()
+    item["a"] = fields["a"]
+    item["b"] = fields["b"]
+    item["decision"] = fields["decision"]
+    for name in ("relation", "reason", "reviewer", "date"):
+        value = fields.get(name)
+        if value:
+            item[name] = value if name == "relation" else DQ(value)
+    return item
+
+
+def validate_links_text(text: str, path: Path, corpus: Any) -> list:
+    """Validate links.yaml's would-be content with the loader (`load_links`) against the corpus;
+    return the links, or raise CorpusError with the loader's messages, placed in `path`."""
+    from positions.corpus import LINKS_FILE, load_links
+
+    shown = display_path(path)
+    with tempfile.TemporaryDirectory(prefix="positions-check-") as tmp:
+        probe = Path(tmp) / LINKS_FILE
+        probe.write_bytes(text.encode("utf-8"))
+        tmp_shown = display_path(probe)
+        links, problems = load_links(Path(tmp), list(corpus.sources), set(corpus.source_keys))
+    if problems:
+        raise CorpusError([
+            dataclasses.replace(p, path=shown, message=p.message.replace(tmp_shown, shown))
+            for p in problems
+        ])
+    return links
+
+
+def _item_lines(lines: list[str], start: int, dash_col: int) -> int:
+    """The index just past the block item whose dash is on line `start`: its continuation lines
+    are those indented deeper than the dash (a blank line or anything shallower ends it)."""
+    end = start + 1
+    while end < len(lines) and lines[end].strip() and lines[end].startswith(" " * (dash_col + 1)):
+        end += 1
+    return end
+
+
+def _replaced_item_text(text: str, data: Any, key: str, index: int, item: Any) -> str | None:
+    """The file with item `index` of the list under `key` replaced as text, or None when unsafe."""
+    seq = data.get(key)
+    if not isinstance(seq, list) or (getattr(seq, "fa", None) is not None and seq.fa.flow_style()):
+        return None
+    lines = text.split("\n")
+    start, col = seq.lc.item(index)
+    dash_col = col - 2
+    if dash_col < 0 or lines[start][dash_col:dash_col + 2] != "- ":
+        return None
+    end = _item_lines(lines, start, dash_col)
+    new_item = _render_seq_item(key, item, dash_col).rstrip("\n").split("\n")
+    return "\n".join(lines[:start] + new_item + lines[end:])
+
+
+def record_link(root: Path, corpus: Any, fields: dict[str, Any], *, timeout: float | None = None) -> LinkWrite:
+    """Write a decision on a pair to ROOT/links.yaml under its lock; return what was done.
+
+    `fields`: a, b (statement refs, checked with `check_link_refs`), decision, and optionally
+    relation, reason, reviewer, date. A new pair is appended (every existing byte is kept); a
+    decision on a pair already decided (in either order) replaces that entry. The file is
+    created when missing. The result is validated with the loader before it replaces the file.
+    """
+    from positions.corpus import LINKS_FILE
+    from positions.models import Link
+    from positions.yamlio import YamlProblems, load_yaml, read_text
+
+    import datetime as dt
+
+    fields = {k: v for k, v in fields.items() if v not in (None, "")}
+    fields.setdefault("date", dt.date.today().isoformat())
+    link = _check_link_fields(fields)
+    path = root / LINKS_FILE
+    item = link_map(fields)
+    check_writable_file(path)
+    replaced = None
+    with _Locked(path, timeout):
+        check_writable_file(path)
+        created = not path.exists()
+        raw = b""
+        if created:
+            new_text = LINKS_HEADER + "links:\n" + _render_seq_item("links", item, 2)
+        else:
+            try:
+                raw = path.read_bytes()
+                text = read_text(path)
+                data = load_yaml(path, text)
+            except YamlProblems as exc:
+                raise CorpusError(exc.problems)
+            if data is None:  # empty, or only comments: keep them and start the list
+                new_text = (text if text.endswith("\n") or not text else text + "\n") + \
+                    "links:\n" + _render_seq_item("links", item, 2)
+            else:
+                # The file must already be valid: do not pile a decision onto a broken file.
+                existing = validate_links_text(text, path, corpus)
+                index = next((i for i, old in enumerate(existing) if old.pair == link.pair), None)
+                expected = _plain(data)
+                if index is None:
+                    new_text = _appended_item_text(text, data, "links", item, separate_second=True)
+                    expected["links"] = list(expected.get("links") or []) + [_plain(item)]
+                else:
+                    replaced = existing[index]
+                    new_text = _replaced_item_text(text, data, "links", index, item)
+                    expected["links"][index] = _plain(item)
+                if new_text is None or not _means(new_text, expected):
+                    new_text = _dump_with_link(data, item, index)
+        validate_links_text(new_text, path, corpus)
+        out = new_text.encode("utf-8")
+        if raw.startswith(b"\xef\xbb\xbf"):
+            out = b"\xef\xbb\xbf" + out
+        if b"\r\n" in raw:
+            out = out.replace(b"\n", b"\r\n")
+        _write(path, out)
+    return LinkWrite(Link.model_validate(fields), replaced, created, path)
+
+
+def _check_link_fields(fields: dict[str, Any]) -> Any:
+    """The fields as a Link; UsageError naming the option for a bad value."""
+    from pydantic import ValidationError
+
+    from positions.corpus import _friendly
+    from positions.models import Link
+
+    try:
+        return Link.model_validate(fields)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err["loc"])
+        option = f"--{loc[0]}" if loc and loc[0] not in ("a", "b") else "link"
+        raise UsageError(f"{option}: {_friendly(err, loc)}")
+
+
+def _dump_with_link(data: Any, item: Any, index: int | None) -> str:
+    """Fallback for layouts a text edit cannot handle: a ruamel.yaml round trip (keeps comments,
+    order and quoting; may re-indent)."""
+    from ruamel.yaml.comments import CommentedSeq
+
+    seq = data.get("links")
+    if not isinstance(seq, list) or (getattr(seq, "fa", None) is not None and seq.fa.flow_style()):
+        seq = CommentedSeq(list(seq or []))
+        data["links"] = seq
+    if index is None:
+        seq.append(item)
+    else:
+        seq[index] = item
+    return _dump(data)
 
 
 # -- a new source -------------------------------------------------------------------------------

@@ -44,6 +44,15 @@ def check_clean_text(value: str) -> str:
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
 
+    @field_validator("*")
+    @classmethod
+    def _every_text_is_clean(cls, value: object) -> object:
+        # names, titles, labels, authors...: no terminal escape sequences or direction overrides
+        for text in (value if isinstance(value, list) else [value]):
+            if isinstance(text, str):
+                check_clean_text(text)
+        return value
+
 
 class Topic(_Strict):
     """A topic of the taxonomy: a proposition statements can support or oppose."""
@@ -138,6 +147,91 @@ class SourceFile(_Strict):
         return value
 
 
+DECISIONS = ("confirmed", "rejected")
+LINK_RELATIONS = ("agree", "disagree", "related")
+STATEMENT_REF_PATTERN = r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*/[a-z0-9]+(?:-[a-z0-9]+)*$"
+_STATEMENT_REF_RE = re.compile(STATEMENT_REF_PATTERN)
+_ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class Link(_Strict):
+    """A curator's decision on a pair of statements from two sources (an entry of links.yaml)."""
+
+    a: Annotated[str, StringConstraints(pattern=STATEMENT_REF_PATTERN, max_length=200)] = Field(
+        description="One statement, as SOURCE/ID.")
+    b: Annotated[str, StringConstraints(pattern=STATEMENT_REF_PATTERN, max_length=200)] = Field(
+        description="The other statement, from another source, as SOURCE/ID.")
+    decision: Literal["confirmed", "rejected"] = Field(
+        description="confirmed: always align the pair; rejected: never align it.")
+    relation: Literal["agree", "disagree", "related"] | None = Field(
+        None, description="For a confirmed pair: overrides the relation derived from the stances.")
+    reason: str | None = Field(None, max_length=MAX_TEXT_CHARS, description="Why the curator decided so.")
+    reviewer: str | None = Field(None, max_length=200, description="Who decided.")
+    date: str | None = Field(None, description="When, as YYYY-MM-DD.")
+
+    @field_validator("a", "b", mode="before")
+    @classmethod
+    def _ref_shape(cls, value: object) -> object:
+        if isinstance(value, str) and not _STATEMENT_REF_RE.match(value.strip()):
+            raise ValueError(f"'{value}' is not a statement reference; write SOURCE/ID, e.g. 'alliance/publicly-owned-service'")
+        return value
+
+    @field_validator("decision", mode="before")
+    @classmethod
+    def _decision_word(cls, value: object) -> object:
+        if isinstance(value, str) and value not in DECISIONS:
+            raise ValueError(f"'{value}' is not a decision; use confirmed or rejected")
+        return value
+
+    @field_validator("relation", mode="before")
+    @classmethod
+    def _relation_word(cls, value: object) -> object:
+        if isinstance(value, str) and value not in LINK_RELATIONS:
+            raise ValueError(f"'{value}' is not a relation; use agree, disagree or related")
+        return value
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _iso_date(cls, value: object) -> object:
+        if isinstance(value, _dt.date):  # an unquoted YAML date
+            return value.isoformat()
+        if isinstance(value, str):
+            value = value.strip()
+            if not _ISO_DATE_RE.match(value):
+                raise ValueError(f"'{value}' is not a date; write YYYY-MM-DD")
+            try:
+                _dt.date.fromisoformat(value)
+            except ValueError:
+                raise ValueError(f"'{value}' is not a real date; write YYYY-MM-DD")
+        return value
+
+    @field_validator("reason", "reviewer")
+    @classmethod
+    def _clean(cls, value: str | None) -> str | None:
+        return None if value is None else check_clean_text(value)
+
+    @property
+    def pair(self) -> frozenset[str]:
+        return frozenset((self.a, self.b))
+
+
+class LinksFile(_Strict):
+    """The contents of links.yaml: curators' decisions on matched pairs."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        frozen=True,
+        json_schema_extra={"title": "positions links file"},
+    )
+    links: list[Link] = Field(default_factory=list, description="Decisions, one per pair of statements.")
+
+    @field_validator("links", mode="before")
+    @classmethod
+    def _empty_list(cls, value: object) -> object:
+        return [] if value is None else value  # a bare "links:" is an empty list, not an error
+
+
 @dataclass(frozen=True)
 class StatementRef:
     """A statement in the context of its source: what the matcher and renderers pass around."""
@@ -190,7 +284,7 @@ class Corpus:
     root: str
     topics: tuple[Topic, ...]
     sources: tuple[Source, ...]
-    links: tuple = field(default_factory=tuple)
+    links: tuple[Link, ...] = field(default_factory=tuple)
 
     @cached_property
     def topic_map(self) -> dict[str, Topic]:
@@ -208,6 +302,11 @@ class Corpus:
         """All statements, in source-key order then document order."""
         wanted = self.sources if sources is None else [self.source_map[k] for k in sources]
         return [ref for s in wanted for ref in s.statements]
+
+    def link(self, a: str, b: str) -> Link | None:
+        """The curators' decision on a pair of statement refs (in either order), if any."""
+        wanted = frozenset((a, b))
+        return next((link for link in self.links if link.pair == wanted), None)
 
     def statement(self, ref: str) -> StatementRef | None:
         source, _, sid = ref.partition("/")

@@ -12,7 +12,10 @@ from typing import Any
 
 from positions.match import Comparison, Pair, StatementRef, source_stance
 
-SYMBOLS = {"support": "+", "oppose": "−", "mixed": "±", "neutral": "○", "silent": "·"}
+UNCURATED = "uncurated"
+SYMBOLS = {"support": "+", "oppose": "−", "mixed": "±", "neutral": "○", "silent": "∅", UNCURATED: "·"}
+# How a stance is written in tables and lists (only "uncurated" differs from its key).
+STANCE_WORDS = {UNCURATED: "not curated"}
 # Prose that every view of a report shares, so markdown and HTML cannot drift apart.
 CONSENSUS_INTRO = "Topics on which every source that speaks takes the same side."
 CONTESTED_INTRO = ("Topics on which at least one source supports the proposition and another opposes it, "
@@ -27,8 +30,37 @@ LEGEND = (
     ("oppose", "opposes it"),
     ("mixed", "both, or with reservations"),
     ("neutral", "touches the topic without taking a side"),
-    ("silent", "says nothing on it"),
+    ("silent", "says nothing on it (checked by a curator)"),
+    (UNCURATED, "no statement, and no silence recorded (not yet curated)"),
 )
+REVIEW_NOTE = ("Each pair is marked reviewed (a curator confirmed it in links.yaml) or suggested (aligned by the "
+               "matcher and not yet reviewed); pairs a curator rejected are never shown.")
+
+
+def review_text(p: PairView) -> str:
+    """'suggested', or 'reviewed by jo on 2024-05-01: reason' (plain text; renderers escape it)."""
+    if not p.reviewed:
+        return "suggested"
+    r = p.review or {}
+    text = "reviewed"
+    text += f" by {r['reviewer']}" if r.get("reviewer") else ""
+    text += f" on {r['date']}" if r.get("date") else ""
+    text += f": {r['reason']}" if r.get("reason") else ""
+    return text
+
+
+def stance_word(stance: str) -> str:
+    return STANCE_WORDS.get(stance, stance)
+
+
+def curated_stance(corpus: Any, source: str, topic: str) -> str:
+    """A source's overall stance on a topic (`source_stance`), with its lack of statements split into
+    "silent" (a curator checked: the topic is in its silent_on) and "uncurated" (nobody has said)."""
+    src = corpus.source_map[source]
+    stance = source_stance(src.statements, topic)
+    if stance == "silent" and topic not in src.data.silent_on:
+        return UNCURATED
+    return stance
 
 
 @dataclass(frozen=True)
@@ -54,6 +86,11 @@ class PairView:
     b: Quote
     signals: dict
     reviewed: bool
+    review: dict | None = None  # the curator's decision (decision, relation, reason, reviewer, date) when reviewed
+
+    @property
+    def status(self) -> str:
+        return "reviewed" if self.reviewed else "suggested"
 
 
 @dataclass(frozen=True)
@@ -116,18 +153,25 @@ class Report:
     topic_sections: tuple[TopicSection, ...]
     unique: tuple[tuple[str, tuple[Quote, ...]], ...]
     methods: dict
+    gaps: Any = None  # positions.gaps.Gaps when the report is made --against a source
 
     def topic(self, key: str) -> TopicInfo:
         return next(t for t in self.topics if t.key == key)
 
 
-def _quote(ref: StatementRef, names: dict[str, str]) -> Quote:
+def quote_of(ref: StatementRef, names: dict[str, str]) -> Quote:
+    """A statement as renderers show it, with its source's name."""
     st = ref.statement
     return Quote(ref.source, names[ref.source], st.id, st.text, st.section, tuple(sorted(st.stances.items())))
 
 
-def _pair_view(p: Pair, names: dict[str, str]) -> PairView:
-    return PairView(p.relation, p.score, p.topics, _quote(p.a, names), _quote(p.b, names), p.signals.as_dict(), p.reviewed)
+def _pair_view(p: Pair, names: dict[str, str], corpus: Any = None) -> PairView:
+    review = None
+    link = corpus.link(p.a.ref, p.b.ref) if p.reviewed and corpus is not None else None
+    if link is not None:
+        review = {k: v for k, v in link.model_dump().items() if k not in ("a", "b")}
+    return PairView(p.relation, p.score, p.topics, quote_of(p.a, names), quote_of(p.b, names), p.signals.as_dict(),
+                    p.reviewed, review)
 
 
 def controversy(supporters: int, opponents: int) -> float:
@@ -149,7 +193,9 @@ def topic_split(corpus: Any, sources: list[str], topic: str) -> tuple[list[str],
 
 
 def contested_order(corpus: Any, sources: list[str]) -> list[tuple[str, float, int]]:
-    """Topics by controversy, most evenly split first: (topic, controversy, sources taking a side)."""
+    """Topics by controversy, most evenly split first, then by how many sources take a side, then by
+    key: (topic, controversy, sources taking a side). The report's contested section uses the same
+    measure and order."""
     rows = []
     for t in corpus.topics:
         sup, opp, _, _ = topic_split(corpus, sources, t.key)
@@ -159,7 +205,7 @@ def contested_order(corpus: Any, sources: list[str]) -> list[tuple[str, float, i
 
 def build_report(corpus: Any, comparison: Comparison, *, corpus_hash: str, version: str,
                  topics: list[str] | None = None, date: str | None = None, title: str | None = None,
-                 command: str = "report") -> Report:
+                 command: str = "report", against: str | None = None) -> Report:
     names = {s.key: s.name for s in corpus.sources}
     keys = list(comparison.sources)
     topic_infos = tuple(TopicInfo(t.key, t.label, t.proposition) for t in corpus.topics if not topics or t.key in topics)
@@ -171,12 +217,12 @@ def build_report(corpus: Any, comparison: Comparison, *, corpus_hash: str, versi
     matrix = []
     consensus, contested = [], []
     for t in topic_infos:
-        row = tuple(source_stance(corpus.source_map[k].statements, t.key) for k in keys)
-        if all(v == "silent" for v in row):
+        row = tuple(curated_stance(corpus, k, t.key) for k in keys)
+        if all(v in ("silent", UNCURATED) for v in row):
             continue
         matrix.append((t.key, row))
         sup, opp, other, silent = topic_split(corpus, keys, t.key)
-        quotes = tuple(_quote(r, names) for r in statements if t.key in r.stances)
+        quotes = tuple(quote_of(r, names) for r in statements if t.key in r.stances)
         finding = TopicFinding(t, tuple(sup), tuple(opp), tuple(other), tuple(silent), controversy(len(sup), len(opp)), quotes)
         speaking = [k for k in keys if k not in silent]
         if sup and opp:
@@ -190,7 +236,7 @@ def build_report(corpus: Any, comparison: Comparison, *, corpus_hash: str, versi
     all_pairs: list[PairView] = []
     matched: set[str] = set()
     for c in comparison.pairwise:
-        views = [_pair_view(p, names) for p in c.pairs]
+        views = [_pair_view(p, names, corpus) for p in c.pairs]
         all_pairs.extend(views)
         matched.update(p.a.ref for p in c.pairs)
         matched.update(p.b.ref for p in c.pairs)
@@ -199,8 +245,8 @@ def build_report(corpus: Any, comparison: Comparison, *, corpus_hash: str, versi
             tuple(v for v in views if v.relation == "disagree"),
             tuple(v for v in views if v.relation == "agree"),
             tuple(v for v in views if v.relation == "related"),
-            tuple(_quote(r, names) for r in c.only_a),
-            tuple(_quote(r, names) for r in c.only_b),
+            tuple(quote_of(r, names) for r in c.only_a),
+            tuple(quote_of(r, names) for r in c.only_b),
         ))
 
     sections = []
@@ -211,17 +257,17 @@ def build_report(corpus: Any, comparison: Comparison, *, corpus_hash: str, versi
         on_topic = [v for v in all_pairs if t.key in v.topics]
         sections.append(TopicSection(
             t,
-            tuple((k, source_stance(corpus.source_map[k].statements, t.key)) for k in keys),
+            tuple((k, curated_stance(corpus, k, t.key)) for k in keys),
             tuple(v for v in on_topic if v.relation == "agree"),
             tuple(v for v in on_topic if v.relation == "disagree"),
             tuple(v for v in on_topic if v.relation == "related"),
-            tuple(_quote(r, names) for r in statements if t.key in r.stances),
+            tuple(quote_of(r, names) for r in statements if t.key in r.stances),
         ))
 
     unique = []
     if len(keys) > 1:
         for k in keys:
-            alone = tuple(_quote(r, names) for r in corpus.source_map[k].statements
+            alone = tuple(quote_of(r, names) for r in corpus.source_map[k].statements
                           if r.ref not in matched and r.on_topics(topics))
             unique.append((k, alone))
 
@@ -235,8 +281,14 @@ def build_report(corpus: Any, comparison: Comparison, *, corpus_hash: str, versi
         "corpus_hash": corpus_hash,
         "date": date,
         "topics_filter": list(topics or []),
-        "command": f"positions {command} " + " ".join(keys) + "".join(f" --topic {t}" for t in topics or []),
+        "command": f"positions {command} " + " ".join(keys) + "".join(f" --topic {t}" for t in topics or [])
+                   + (f" --against {against}" if against else ""),
     }
+    gaps = None
+    if against:
+        from positions.gaps import find_gaps
+
+        gaps = find_gaps(corpus, comparison, against, topics)
     return Report(
         title=title or "Where they stand: " + ", ".join(names[k] for k in keys),
         summary=summary,
@@ -250,6 +302,7 @@ def build_report(corpus: Any, comparison: Comparison, *, corpus_hash: str, versi
         topic_sections=tuple(sections),
         unique=tuple(unique),
         methods=methods,
+        gaps=gaps,
     )
 
 

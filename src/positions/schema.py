@@ -1,7 +1,7 @@
 """JSON Schemas of the corpus files, generated from the pydantic models, for editors.
 
-The shipped files `data/schema/source.schema.json` and `data/schema/topics.schema.json` are the
-output of `positions schema source` and `positions schema topics`; a test keeps them in step.
+The shipped files `data/schema/source.schema.json`, `topics.schema.json` and `links.schema.json`
+are the output of `positions schema source|topics|links`; a test keeps them in step.
 Editors with the YAML language server pick them up from each file's first line:
 `# yaml-language-server: $schema=../schema/source.schema.json`.
 """
@@ -13,23 +13,26 @@ from pathlib import Path
 from typing import Any
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
-KINDS = ("source", "topics")
+KINDS = ("source", "topics", "links")
+_ISO_DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 SCHEMA_DIR = "schema"
 _DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 
 
 def schema(kind: str) -> dict[str, Any]:
-    """The JSON Schema of a source file ("source") or of topics.yaml ("topics")."""
-    from positions.models import SourceFile, TopicsFile
+    """The JSON Schema of a source file ("source"), topics.yaml ("topics") or links.yaml ("links")."""
+    from positions.models import LinksFile, SourceFile, TopicsFile
 
     if kind not in KINDS:
         from positions.errors import UsageError, unknown_name_message
 
         raise UsageError(unknown_name_message("schema", kind, list(KINDS)))
-    model = SourceFile if kind == "source" else TopicsFile
+    model = {"source": SourceFile, "topics": TopicsFile, "links": LinksFile}[kind]
     body = model.model_json_schema()
     if kind == "source":
         _tighten_source(body)
+    if kind == "links":
+        _tighten_links(body)
     title = body.pop("title", None) or f"positions {kind} file"
     head = {
         "$schema": DRAFT,
@@ -47,6 +50,19 @@ def _tighten_source(body: dict[str, Any]) -> None:
             branch["pattern"] = _DATE_PATTERN
 
 
+def _tighten_links(body: dict[str, Any]) -> None:
+    """The link date is a full ISO date; a bare `links:` (null) loads as an empty list."""
+    date = body.get("$defs", {}).get("Link", {}).get("properties", {}).get("date", {})
+    for branch in date.get("anyOf", []):
+        if branch.get("type") == "string":
+            branch["pattern"] = _ISO_DATE_PATTERN
+    links = body.get("properties", {}).get("links")
+    if links is not None:
+        body["properties"]["links"] = {"anyOf": [{k: v for k, v in links.items() if k not in ("default", "description", "title")},
+                                                 {"type": "null"}],
+                                       **{k: links[k] for k in ("default", "description", "title") if k in links}}
+
+
 def schema_json(kind: str) -> str:
     """The schema as the text `positions schema KIND` prints and the shipped files hold."""
     return json.dumps(schema(kind), indent=2, ensure_ascii=False) + "\n"
@@ -57,7 +73,7 @@ def schema_filename(kind: str) -> str:
 
 
 def write_schemas(root: Path) -> list[Path]:
-    """Write both schemas to ROOT/schema/ (atomically); return the paths written."""
+    """Write every schema to ROOT/schema/ (atomically); return the paths written."""
     from positions.cache import write_atomic
 
     written = []

@@ -16,7 +16,7 @@ import typer
 from typer.core import TyperGroup
 
 from positions import __version__
-from positions.errors import CorpusError, PositionsError
+from positions.errors import EXIT_FILESYSTEM, EXIT_INTERRUPTED, CorpusError, PositionsError, printable
 
 
 class _Group(TyperGroup):
@@ -30,7 +30,10 @@ class _Group(TyperGroup):
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             typer.echo("interrupted", err=True)
-            ctx.exit(130)
+            ctx.exit(EXIT_INTERRUPTED)
+        except OSError as exc:
+            _report_os_error(exc)
+            ctx.exit(EXIT_FILESYSTEM)
 
     def list_commands(self, ctx):  # keep the order commands are defined in
         return list(self.commands)
@@ -43,7 +46,27 @@ def _report_error(exc: PositionsError) -> None:
         n = len(exc.problems)
         typer.echo(f"{n} problem{'s' if n != 1 else ''} found; fix them and run 'positions validate'", err=True)
     else:
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo(printable(f"error: {exc}"), err=True)
+
+
+def _report_os_error(exc: OSError) -> None:
+    """A read or write the commands did not expect to fail (standard output on a full disk, ...).
+
+    A reader that stopped early (`positions report | head`) is not worth a message."""
+    import errno
+    import os
+
+    what = f"cannot read or write '{exc.filename}'" if exc.filename else "cannot write the output"
+    try:
+        if exc.errno != errno.EPIPE:
+            typer.echo(printable(f"error: {what}: {exc.strerror or exc}"), err=True)
+    except OSError:
+        pass
+    try:  # do not fail again when Python flushes standard output on the way out
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 app = typer.Typer(
@@ -77,6 +100,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _global(
+    ctx: typer.Context,
     data: Optional[Path] = typer.Option(
         None, "--data", metavar="DIR", envvar="POSITIONS_DATA", show_envvar=True,
         help="Corpus folder to use instead of the shipped one (holds topics.yaml and sources/).",
@@ -84,7 +108,12 @@ def _global(
     no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the cache."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
 ) -> None:
-    state.data = str(data) if data else None
+    # A folder from $POSITIONS_DATA (which typer reads through --data) is left to find_data_dir,
+    # which reads the variable itself, so that messages name POSITIONS_DATA rather than --data.
+    # (Compared by name: typer may bundle its own click, with its own ParameterSource.)
+    source = ctx.get_parameter_source("data")
+    from_env = getattr(source, "name", None) == "ENVIRONMENT"
+    state.data = str(data) if data and not from_env else None
     state.use_cache = not no_cache
 
 
@@ -110,4 +139,4 @@ def main() -> None:
 
 
 # Each module registers its commands on `app`; order here is the order in --help.
-from positions.cli import read, compare, edit  # noqa: E402,F401
+from positions.cli import read, compare, edit, review, cache  # noqa: E402,F401

@@ -35,14 +35,15 @@ def _threshold(value: Optional[float]) -> float:
     if value is None:
         return DEFAULT_THRESHOLD
     if not 0.0 <= value <= 1.0:
-        raise UsageError(f"--threshold must be between 0 and 1, not {value:g}")
+        hint = f"; did you mean {value / 100:g}?" if 1 < value <= 100 else ""  # a percentage
+        raise UsageError(f"--threshold must be between 0 and 1, not {value:g}{hint}")
     return value
 
 
-THRESHOLD_HELP = "Alignment threshold in [0, 1]; lower finds more (and weaker) pairs. Default 0.45."
+THRESHOLD_HELP = "Alignment threshold in [0, 1]; lower finds more (and weaker) pairs. Default 0.325."
 
 
-def _build_report(corpus, keys, threshold, topics, relations=None, date=None, command="report"):
+def _build_report(corpus, keys, threshold, topics, relations=None, date=None, command="report", against=None):
     from positions import __version__
     from positions.corpus import corpus_hash
     from positions.match import Matcher, compare_sources
@@ -51,7 +52,7 @@ def _build_report(corpus, keys, threshold, topics, relations=None, date=None, co
     matcher = Matcher(corpus, use_cache=state.use_cache)
     comparison = compare_sources(matcher, keys, threshold, topics or None, relations or None)
     return build_report(corpus, comparison, corpus_hash=corpus_hash(corpus), version=__version__,
-                        topics=topics or None, date=date, command=command)
+                        topics=topics or None, date=date, command=command, against=against)
 
 
 def _write_output(text: str, output: Optional[str]) -> None:
@@ -140,8 +141,12 @@ def search(
 def matrix(
     sources: list[str] = typer.Argument(None, metavar="[SOURCES...]", help="Source keys (default: all)."),
     topic: list[str] = typer.Option([], "--topic", "-t", help="Only this topic (repeatable)."),
+    fmt: ListFormat = typer.Option(ListFormat.table, "--format", help="table or json."),
 ) -> None:
     """Show the stance matrix: topics as rows, sources as columns.
+
+    'silent' means a curator checked and the source says nothing on the topic (its silent_on);
+    'not curated' means it has no statement on it and nobody has recorded a silence.
 
     Example: positions matrix alliance moj clinks
     """
@@ -157,7 +162,12 @@ def matrix(
     # The matrix needs no matching: an empty comparison carries the sources and topics.
     comparison = Comparison(tuple(keys), 0.0, DEFAULT_WEIGHTS, (), tuple(topic_positions(corpus, keys, topics)))
     report = build_report(corpus, comparison, corpus_hash=corpus_hash(corpus), version=__version__, topics=topics or None)
-    _print(matrix_view(report))
+    if fmt is ListFormat.json:
+        from positions.render.json import matrix_json, to_json
+
+        _echo(to_json(matrix_json(report)))
+    else:
+        _print(matrix_view(report))
 
 
 @app.command()
@@ -168,6 +178,7 @@ def report(
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write to FILE ('-' or none: standard output)."),
     threshold: Optional[float] = typer.Option(None, "--threshold", help=THRESHOLD_HELP),
     date: Optional[str] = typer.Option(None, "--date", help="A date to print in the report (none by default, so output is reproducible)."),
+    against: Optional[str] = typer.Option(None, "--against", metavar="KEY", help="Add a section on the gaps of this source against the others (see 'positions gaps')."),
 ) -> None:
     """Write a briefing: sources, stance matrix, consensus, contested topics, quotes by topic, methods.
 
@@ -178,7 +189,13 @@ def report(
     corpus = _corpus()
     keys = require_sources(corpus, sources or corpus.source_keys)
     topics = require_topics(corpus, topic)
-    built = _build_report(corpus, keys, _threshold(threshold), topics, date=date)
+    if against is not None:
+        require_sources(corpus, [against])
+        if against not in keys:
+            raise UsageError(f"--against {against}: it must be one of the report's sources ({', '.join(keys)})")
+        if len(keys) < 2:
+            raise UsageError("--against needs at least one other source in the report")
+    built = _build_report(corpus, keys, _threshold(threshold), topics, date=date, against=against)
     if fmt is ReportFormat.html:
         from positions.render.html import render_report as render_html
 
@@ -187,3 +204,48 @@ def report(
         from positions.render.markdown import render_report
 
         _write_output(render_report(built), output)
+
+
+@app.command()
+def gaps(
+    sources: list[str] = typer.Argument(None, metavar="[SOURCES...]", help="The sources to set against it (default: all the others)."),
+    against: str = typer.Option(..., "--against", metavar="KEY", help="The reference source, e.g. moj."),
+    topic: list[str] = typer.Option([], "--topic", "-t", help="Only statements taking a side on this topic (repeatable)."),
+    threshold: Optional[float] = typer.Option(None, "--threshold", help=THRESHOLD_HELP),
+    fmt: CompareFormat = typer.Option(CompareFormat.table, "--format", help="table, markdown or json."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write to FILE instead of standard output."),
+) -> None:
+    """What the other sources ask that KEY does not address, and what KEY proposes that no other source supports.
+
+    A statement 'asks' when it supports or opposes a topic's proposition. Asks of the other sources
+    aligned with no statement of KEY are not addressed; statements of KEY with no aligned 'agree'
+    pair are not supported. Both are grouped by topic.
+
+    Example: positions gaps --against moj alliance clinks
+    """
+    from positions.corpus import require_sources, require_topics
+    from positions.gaps import gaps_of
+    from positions.match import Matcher
+
+    corpus = _corpus()
+    require_sources(corpus, [against])
+    others = [k for k in require_sources(corpus, sources or corpus.source_keys) if k != against]
+    if not others:
+        raise UsageError(f"gaps needs at least one source other than '{against}', e.g. 'positions gaps --against {against}'")
+    topics = require_topics(corpus, topic)
+    found = gaps_of(Matcher(corpus, use_cache=state.use_cache), against, others, _threshold(threshold), topics or None)
+    if fmt is CompareFormat.json:
+        from positions.render.json import gaps_json, to_json
+
+        _write_output(to_json(gaps_json(found)), output)
+    elif fmt is CompareFormat.markdown:
+        from positions.render.markdown import render_gaps
+
+        _write_output(render_gaps(found), output)
+    else:
+        from positions.render.terminal import gaps_view, to_text
+
+        if output not in (None, "-"):
+            _write_output(to_text(gaps_view(found)), output)
+        else:
+            _print(gaps_view(found))

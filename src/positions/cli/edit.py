@@ -149,10 +149,10 @@ def init(
 
 @app.command()
 def schema(
-    kind: str = typer.Argument("source", metavar="[source|topics]", help="Which file's schema: source (default) or topics."),
-    write: bool = typer.Option(False, "--write", help="Write both schemas to the corpus's schema/ folder instead of printing."),
+    kind: str = typer.Argument("source", metavar="[source|topics|links]", help="Which file's schema: source (default), topics or links."),
+    write: bool = typer.Option(False, "--write", help="Write every schema to the corpus's schema/ folder instead of printing."),
 ) -> None:
-    """Print the JSON Schema of a source file or of topics.yaml, for editors and validators.
+    """Print the JSON Schema of a source file, topics.yaml or links.yaml, for editors and validators.
 
     Example: positions schema topics > topics.schema.json
     """

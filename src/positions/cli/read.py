@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 from typing import Optional
 
@@ -58,16 +59,38 @@ def show(
         _print(statements_table(record, statements))
 
 
+class TopicSort(str, Enum):
+    taxonomy = "taxonomy"
+    name = "name"
+    contested = "contested"
+
+
 @app.command()
-def topics(fmt: ListFormat = typer.Option(ListFormat.table, "--format", help="table or json.")) -> None:
+def topics(
+    fmt: ListFormat = typer.Option(ListFormat.table, "--format", help="table or json."),
+    sort: TopicSort = typer.Option(TopicSort.taxonomy, "--sort", help=(
+        "taxonomy (the order of topics.yaml, default), name (by key), or contested: most evenly split "
+        "between supporters and opponents first, with a controversy column (as in the report).")),
+) -> None:
     """List the topic taxonomy with how many statements of each source touch each topic.
 
-    Example: positions topics
+    Example: positions topics --sort contested
     """
     from positions.summary import topic_usage
 
     corpus = _corpus()
     rows = topic_usage(corpus)
+    if sort is TopicSort.name:
+        rows.sort(key=lambda r: r["key"])
+    elif sort is TopicSort.contested:
+        from positions.report import contested_order
+
+        ranked = contested_order(corpus, corpus.source_keys)
+        position = {key: n for n, (key, _, _) in enumerate(ranked)}
+        controversy = {key: value for key, value, _ in ranked}
+        rows.sort(key=lambda r: position[r["key"]])
+        for r in rows:
+            r["controversy"] = controversy[r["key"]]
     if fmt is ListFormat.json:
         from positions.render.json import to_json
 
@@ -89,6 +112,6 @@ def validate(
     from positions.corpus import find_data_dir, load_corpus
     from positions.summary import corpus_counts
 
-    root = find_data_dir(directory or state.data).path
+    root = find_data_dir(directory or state.data, "DIR" if directory else "--data").path
     counts = corpus_counts(load_corpus(root))
     typer.echo(f"OK: {counts['sources']} sources, {counts['statements']} statements, {counts['topics']} topics")

@@ -20,16 +20,19 @@ from positions.report import (
     CONSENSUS_INTRO,
     CONTESTED_INTRO,
     LEGEND,
+    REVIEW_NOTE,
     SYMBOLS,
     UNIQUE_INTRO,
     PairView,
     Quote,
     Report,
     TopicFinding,
+    review_text,
+    stance_word,
 )
 
 STANCE_LABELS = (("support", "supports:"), ("oppose", "opposes:"), ("mixed", "mixed:"), ("neutral", "neutral:"),
-                 ("silent", "silent:"))
+                 ("silent", "silent:"), ("uncurated", "not curated:"))
 TOPIC_PAIR_TITLES = (("agreements", "Where they agree"), ("disagreements", "Where they disagree"),
                      ("related", "Related positions"))
 
@@ -66,6 +69,7 @@ table.matrix td { white-space: nowrap; }
 .st-mixed { background: var(--mixed); }
 .st-neutral { background: var(--neutral); }
 .st-silent { background: var(--silent); color: var(--muted); }
+.st-uncurated { color: var(--muted); font-style: italic; }
 .sym { display: inline-block; min-width: 1em; font-weight: 700; text-align: center; }
 ul.legend { list-style: none; padding: 0; margin: .5rem 0; display: flex; flex-wrap: wrap; gap: .4rem; }
 ul.legend li { border: 1px solid var(--line); border-radius: 3px; padding: .1rem .5rem; font-size: .9rem; }
@@ -97,7 +101,7 @@ h2 + section.topic { border-top: 0; margin-top: 0; }
   h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
   li, tr { break-inside: avoid; page-break-inside: avoid; }
   section.topic { break-before: auto; }
-  .st-support, .st-oppose, .st-mixed, .st-neutral, .st-silent, ul.legend li, .stances li {
+  .st-support, .st-oppose, .st-mixed, .st-neutral, .st-silent, .st-uncurated, ul.legend li, .stances li {
     -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 """
@@ -162,7 +166,7 @@ def quote_list(report: Report, quotes: tuple[Quote, ...], context: str | None = 
 
 
 def stance_html(stance: str) -> str:
-    return f'<span class="sym" aria-hidden="true">{esc(SYMBOLS[stance])}</span> {esc(stance)}'
+    return f'<span class="sym" aria-hidden="true">{esc(SYMBOLS[stance])}</span> {esc(stance_word(stance))}'
 
 
 def _table(header: list[str], rows: list[str], cls: str) -> str:
@@ -239,7 +243,7 @@ def contested_section(report: Report) -> list[str]:
 
 
 def _pair_item(report: Report, p: PairView, context: str) -> str:
-    score = f"Score {p.score:.2f}" + (" (reviewed)" if p.reviewed else "")
+    score = f"Score {p.score:.2f}, {esc(review_text(p))}"
     return ('<li class="pair">'
             f"<p><strong>{esc(p.a.source_name)}</strong>: {quote_html(report, p.a, context)}</p>"
             f"<p><strong>{esc(p.b.source_name)}</strong>: {quote_html(report, p.b, context)}</p>"
@@ -284,6 +288,7 @@ def methods_section(report: Report) -> list[str]:
         f"Package version: positions {esc(m['version'])}.",
         f"Corpus hash: <code>{esc(m['corpus_hash'])}</code> (SHA-256 of the corpus files, first 12 hex digits).",
         ALIGNMENT_RULE,
+        REVIEW_NOTE,
         f"Reproduce: <code>{esc(m['command'])} --threshold {m['threshold']:g}</code>.",
     ]
     if m.get("date"):
@@ -292,12 +297,50 @@ def methods_section(report: Report) -> list[str]:
     return ['<section id="methods">', "<h2>Methods</h2>", f'<ul class="lines">\n{lis}</ul>', "</section>"]
 
 
+def _gap_topic(report: Report, gaps, t, counterparts: bool) -> list[str]:
+    ref = esc(gaps.name(gaps.reference))
+    items = []
+    for i in t.items:
+        line = f"<li><strong>{esc(i.quote.source_name)}</strong>: {quote_html(report, i.quote, t.key)}"
+        if counterparts and i.counterparts:
+            line += "; aligned without agreement: " + ", ".join(
+                f"{esc(rel)} {ref_html(report, q, t.key)}" for q, rel, _ in i.counterparts)
+        items.append(line + "</li>\n")
+    return [f'<h4>{topic_link(report, t.key)} <span class="muted">({len(t.items)}; {ref}: '
+            f"{esc(stance_word(t.reference_stance))})</span></h4>", f'<ul class="quotes">\n{"".join(items)}</ul>']
+
+
+def gaps_section(report: Report) -> list[str]:
+    gaps = report.gaps
+    if gaps is None:
+        return []
+    ref = esc(gaps.name(gaps.reference))
+    c = gaps.counts
+    out = ['<section id="gaps">', f"<h2>Gaps: {ref} against the other sources</h2>", f"<p>{esc(gaps.summary)}</p>",
+           "<p>A statement takes a side when it supports or opposes a topic's proposition; each is listed under the "
+           "first topic it takes a side on.</p>",
+           f"<h3>What the others ask that {ref} does not address ({c['unaddressed']})</h3>"]
+    for t in gaps.unaddressed:
+        out += _gap_topic(report, gaps, t, False)
+    if not gaps.unaddressed:
+        out.append("<p>None.</p>")
+    out.append(f"<h3>What {ref} proposes that no other source supports ({c['unsupported']})</h3>")
+    for t in gaps.unsupported:
+        out += _gap_topic(report, gaps, t, True)
+    if not gaps.unsupported:
+        out.append("<p>None.</p>")
+    out.append("</section>")
+    return out
+
+
 def render_report(report: Report) -> str:
     """The full briefing as one HTML5 page."""
     contents = [("sources", "Sources"), ("matrix", "Stance matrix"), ("consensus", "Consensus"),
                 ("contested", "Contested"), ("topics", "Topics")]
     if report.unique:
         contents.append(("unique", "Unique positions"))
+    if report.gaps is not None:
+        contents.append(("gaps", "Gaps"))
     contents.append(("methods", "Methods"))
     toc = "".join(f'<li><a href="#{i}">{t}</a></li>' for i, t in contents)
     out = [
@@ -322,6 +365,7 @@ def render_report(report: Report) -> str:
         *contested_section(report),
         *topics_section(report),
         *unique_section(report),
+        *gaps_section(report),
         *methods_section(report),
         "</main>",
         "</body>",

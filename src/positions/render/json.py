@@ -21,7 +21,9 @@ def compare_json(report, explain: bool = False) -> dict:
     for view in report.pairwise:
         for p in (*view.disagreements, *view.agreements, *view.related):
             item = {"a": _ref(p.a), "b": _ref(p.b), "score": round(p.score, 4), "relation": p.relation,
-                    "topics": list(p.topics), "status": "reviewed" if p.reviewed else "suggested"}
+                    "topics": list(p.topics), "status": p.status}
+            if p.review is not None:
+                item["review"] = dict(p.review)
             if explain:
                 item["signals"] = p.signals
             pairs.append(item)
@@ -48,3 +50,40 @@ def search_json(query: str, hits, explain: bool = False) -> dict:
             item["signals"] = h.signals.as_dict()
         out.append(item)
     return {"query": query, "hits": out}
+
+
+def matrix_json(report) -> dict:
+    """`positions matrix --format json`: each topic's stance per source, and what the stances mean."""
+    from positions.report import LEGEND
+
+    labels = {t.key: t.label for t in report.topics}
+    return {
+        "sources": list(report.source_keys),
+        "legend": {s: meaning for s, meaning in LEGEND},
+        "topics": [{"key": key, "label": labels[key], "stances": dict(zip(report.source_keys, stances))}
+                   for key, stances in report.matrix],
+    }
+
+
+def _gap_item(item, counterparts: bool) -> dict:
+    out = {**_ref(item.quote), "sides": dict(item.sides)}
+    if counterparts:
+        out["aligned"] = [{**_ref(q), "relation": rel, "score": round(score, 4)} for q, rel, score in item.counterparts]
+    return out
+
+
+def gaps_json(gaps) -> dict:
+    """`positions gaps --format json`."""
+    def topics(groups, counterparts):
+        return [{"topic": t.key, "label": t.label, "reference_stance": t.reference_stance,
+                 "statements": [_gap_item(i, counterparts) for i in t.items]} for t in groups]
+
+    return {
+        "reference": gaps.reference,
+        "others": list(gaps.others),
+        "threshold": gaps.threshold,
+        "topics_filter": list(gaps.topics_filter),
+        "counts": gaps.counts,
+        "unaddressed": topics(gaps.unaddressed, False),
+        "unsupported": topics(gaps.unsupported, True),
+    }

@@ -13,12 +13,15 @@ from positions.report import (
     CONSENSUS_INTRO,
     CONTESTED_INTRO,
     LEGEND,
+    REVIEW_NOTE,
     SYMBOLS,
     UNIQUE_INTRO,
     PairView,
     Quote,
     Report,
     SourcePairView,
+    review_text,
+    stance_word,
 )
 
 _SPECIAL = set("\\`*_[]<>|~&!#")
@@ -70,14 +73,13 @@ def table(header: list[str], rows: list[list[str]]) -> str:
 
 def pair_table(report: Report, pairs: tuple[PairView, ...], a_name: str, b_name: str, explain: bool = False,
                links: bool = True) -> str:
-    header = ["Topics", escape_cell(a_name), escape_cell(b_name), "Score"]
+    header = ["Topics", escape_cell(a_name), escape_cell(b_name), "Score", "Status"]
     if explain:
         header.append("Signals")
     rows = []
     for p in pairs:
         topics = ", ".join(topic_link(report, t, links) for t in p.topics if _has_topic(report, t)) or "—"
-        score = f"{p.score:.2f}" + (" (reviewed)" if p.reviewed else "")
-        row = [topics, quote_inline(p.a), quote_inline(p.b), score]
+        row = [topics, quote_inline(p.a), quote_inline(p.b), f"{p.score:.2f}", escape_cell(review_text(p))]
         if explain:
             row.append(", ".join(f"{k} {v:.2f}" for k, v in p.signals.items()))
         rows.append(row)
@@ -111,7 +113,7 @@ def source_pair_section(report: Report, view: SourcePairView, level: int = 2, ex
 def matrix_section(report: Report) -> list[str]:
     legend = "; ".join(f"{SYMBOLS[s]} {meaning}" for s, meaning in LEGEND)
     header = ["Topic", *[f"`{k}`" for k in report.source_keys]]
-    rows = [[topic_link(report, key), *[f"{SYMBOLS[s]} {s}" for s in stances]] for key, stances in report.matrix]
+    rows = [[topic_link(report, key), *[f"{SYMBOLS[s]} {stance_word(s)}" for s in stances]] for key, stances in report.matrix]
     return [f"Legend: {legend}.", "", table(header, rows) if rows else "No topic is touched by these sources.", ""]
 
 
@@ -124,7 +126,8 @@ def consensus_lines(report: Report, links: bool = True) -> list[str]:
         for source, stance in zip(report.source_keys, stances):
             groups.setdefault(stance, []).append(escape_inline(names[source]))
         parts = [f"{label} {', '.join(groups[s])}" for s, label in (
-            ("support", "supports:"), ("oppose", "opposes:"), ("mixed", "mixed:"), ("neutral", "neutral:"), ("silent", "silent:")) if s in groups]
+            ("support", "supports:"), ("oppose", "opposes:"), ("mixed", "mixed:"), ("neutral", "neutral:"), ("silent", "silent:"),
+            ("uncurated", "not curated:")) if s in groups]
         out.append(f"- {topic_link(report, key, links)}: " + "; ".join(parts))
     return out
 
@@ -136,6 +139,7 @@ def methods_section(report: Report) -> list[str]:
         f"- Package version: positions {escape_inline(m['version'])}.",
         f"- Corpus hash: `{m['corpus_hash']}` (SHA-256 of the corpus files, first 12 hex digits).",
         f"- {ALIGNMENT_RULE}",
+        f"- {REVIEW_NOTE}",
         f"- Reproduce: `{escape_inline(m['command'])} --threshold {m['threshold']:g}`.",
     ]
     if m.get("date"):
@@ -186,12 +190,13 @@ def render_report(report: Report) -> str:
     for sec in report.topic_sections:
         out += [f"### {escape_inline(topic_heading(report, sec.topic.key))}", "",
                 f"Proposition: {escape_inline(sec.topic.proposition)}", "",
-                "Stances: " + "; ".join(f"{escape_inline(names[k])} {SYMBOLS[s]} {s}" for k, s in sec.stances) + ".", ""]
+                "Stances: " + "; ".join(f"{escape_inline(names[k])} {SYMBOLS[s]} {stance_word(s)}" for k, s in sec.stances) + ".", ""]
         for attr, title in (("agreements", "Where they agree"), ("disagreements", "Where they disagree"), ("related", "Related positions")):
             pairs = getattr(sec, attr)
             if pairs:
                 out += [f"#### {title}", ""]
-                out += [f"- {quote_inline(p.a)} ({escape_inline(p.a.source_name)}) and {quote_inline(p.b)} ({escape_inline(p.b.source_name)}), score {p.score:.2f}"
+                out += [f"- {quote_inline(p.a)} ({escape_inline(p.a.source_name)}) and {quote_inline(p.b)} ({escape_inline(p.b.source_name)}), "
+                        f"score {p.score:.2f}, {escape_inline(review_text(p))}"
                         for p in pairs]
                 out += [""]
         out += ["#### What each source says", "", quote_list(sec.quotes), ""]
@@ -199,5 +204,50 @@ def render_report(report: Report) -> str:
         out += ["## Positions unique to one source", "", UNIQUE_INTRO, ""]
         for key, quotes in report.unique:
             out += [f"### {escape_inline(names[key])} ({len(quotes)})", "", quote_list(quotes) if quotes else "None.", ""]
+    if report.gaps is not None:
+        out += gaps_lines(report.gaps, 2, report)
     out += ["## Methods", "", *methods_section(report), ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _gap_topic_heading(gaps, t, report: Report | None) -> str:
+    label = topic_link(report, t.key) if report is not None else escape_inline(t.label)
+    return f"{label} ({len(t.items)}; {escape_inline(gaps.name(gaps.reference))}: {escape_inline(stance_word(t.reference_stance))})"
+
+
+def gaps_lines(gaps, level: int = 2, report: Report | None = None) -> list[str]:
+    """The gaps of a reference source as markdown, headed at `level` (in a report, topic labels link
+    to their sections)."""
+    h = "#" * level
+    ref = escape_inline(gaps.name(gaps.reference))
+    c = gaps.counts
+    out = [f"{h} Gaps: {ref} against the other sources", "", escape_inline(gaps.summary), "",
+           "A statement takes a side when it supports or opposes a topic's proposition; each is listed under "
+           "the first topic it takes a side on.", ""]
+    out += [f"{h}# What the others ask that {ref} does not address ({c['unaddressed']})", ""]
+    if not gaps.unaddressed:
+        out += ["None.", ""]
+    for t in gaps.unaddressed:
+        out += [f"{h}## {_gap_topic_heading(gaps, t, report)}", "",
+                "\n".join(f"- **{escape_inline(i.quote.source_name)}**: {quote_inline(i.quote)}" for i in t.items), ""]
+    out += [f"{h}# What {ref} proposes that no other source supports ({c['unsupported']})", ""]
+    if not gaps.unsupported:
+        out += ["None.", ""]
+    for t in gaps.unsupported:
+        lines = []
+        for i in t.items:
+            line = f"- {quote_inline(i.quote)}"
+            if i.counterparts:
+                line += "; aligned without agreement: " + ", ".join(f"{rel} `{q.ref}`" for q, rel, _ in i.counterparts)
+            lines.append(line)
+        out += [f"{h}## {_gap_topic_heading(gaps, t, report)}", "", "\n".join(lines), ""]
+    return out
+
+
+def render_gaps(gaps) -> str:
+    """Markdown of `positions gaps`."""
+    out = gaps_lines(gaps, 1)
+    out += [f"Threshold {gaps.threshold:g}. Reproduce: `positions gaps --against {gaps.reference} "
+            f"{' '.join(gaps.others)}" + "".join(f" --topic {t}" for t in gaps.topics_filter)
+            + f" --threshold {gaps.threshold:g} --format markdown`.", ""]
     return "\n".join(out).rstrip() + "\n"

@@ -10,7 +10,7 @@ STANCE_STYLE = {
     "mixed": "yellow",
     "neutral": "blue",
 }
-STANCE_SYMBOL = {"support": "+", "oppose": "−", "mixed": "±", "neutral": "○", "silent": "·"}
+STANCE_SYMBOL = {"support": "+", "oppose": "−", "mixed": "±", "neutral": "○", "silent": "∅", "uncurated": "·"}
 
 
 def safe(text: str | None) -> Any:
@@ -67,17 +67,24 @@ def statements_table(source: dict, statements: list[dict]) -> Any:
 
 
 def topics_table(rows: list[dict], source_keys: list[str]) -> Any:
+    """Topics with statement counts per source; with a `controversy` column when the rows carry it."""
     from rich.table import Table
 
-    table = Table(title="Topics", show_lines=False)
+    contested = bool(rows) and "controversy" in rows[0]
+    table = Table(title="Topics" + (", most contested first" if contested else ""), show_lines=False)
     table.add_column("key", style="bold")
     table.add_column("label")
     for key in source_keys:
         table.add_column(key, justify="right")
     table.add_column("total", justify="right")
+    if contested:
+        table.add_column("controversy", justify="right")
     for r in rows:
         cells = [str(r["statements"][k] or "·") for k in source_keys]
-        table.add_row(safe(r["key"]), safe(r["label"]), *cells, str(r["total"]))
+        extra = [f"{r['controversy']:.2f}"] if contested else []
+        table.add_row(safe(r["key"]), safe(r["label"]), *cells, str(r["total"]), *extra)
+    if contested:
+        table.caption = "controversy: the smaller side ÷ the larger side, counting sources that support or oppose"
     return table
 
 
@@ -105,7 +112,7 @@ def pair_table(report: Any, title: str, pairs: tuple, a_name: str, b_name: str, 
     table.add_column(safe(b_name), ratio=3, overflow="fold")
     table.add_column("score", justify="right", no_wrap=True)
     for p in pairs:
-        score = f"{p.score:.2f}" + ("\nreviewed" if p.reviewed else "")
+        score = f"{p.score:.2f}\n{p.status}"
         if explain:
             score += "\n" + "\n".join(f"{k[:3]} {v:.2f}" for k, v in p.signals.items())
         table.add_row(safe(_topic_labels(report, p.topics)), _quote_cell(p.a), _quote_cell(p.b), score)
@@ -158,14 +165,16 @@ def consensus_table(report: Any) -> Any:
     labels = {t.key: t.label for t in report.topics}
     table = Table(show_lines=False, expand=True)
     table.add_column("topic", ratio=2)
-    for title in ("supports", "opposes", "mixed / neutral", "silent"):
+    for title in ("supports", "opposes", "mixed / neutral", "silent", "not curated"):
         table.add_column(title, ratio=2)
     for key, stances in report.matrix:
         groups: dict[str, list[str]] = {}
         for source, stance in zip(report.source_keys, stances):
             groups.setdefault(stance, []).append(source)
-        cells = [groups.get("support", []), groups.get("oppose", []), groups.get("mixed", []) + groups.get("neutral", []), groups.get("silent", [])]
-        table.add_row(safe(labels[key]), *[Text(", ".join(c), style=s) for c, s in zip(cells, ("green", "red", "yellow", "dim"))])
+        cells = [groups.get("support", []), groups.get("oppose", []), groups.get("mixed", []) + groups.get("neutral", []),
+                 groups.get("silent", []), groups.get("uncurated", [])]
+        styles = ("green", "red", "yellow", "dim", "dim italic")
+        table.add_row(safe(labels[key]), *[Text(", ".join(c), style=s) for c, s in zip(cells, styles)])
     return table
 
 
@@ -173,7 +182,7 @@ def matrix_view(report: Any) -> Any:
     from rich.table import Table
     from rich.text import Text
 
-    from positions.report import LEGEND, SYMBOLS
+    from positions.report import LEGEND, SYMBOLS, stance_word
 
     labels = {t.key: t.label for t in report.topics}
     table = Table(title="Stance matrix", show_lines=False)
@@ -181,9 +190,11 @@ def matrix_view(report: Any) -> Any:
     for key in report.source_keys:
         table.add_column(key, justify="center")
     for key, stances in report.matrix:
-        cells = [Text(f"{SYMBOLS[s]} {s}", style=STANCE_STYLE.get(s, "dim")) for s in stances]
+        cells = [Text(f"{SYMBOLS[s]} {stance_word(s)}", style=STANCE_STYLE.get(s, "dim")) for s in stances]
         table.add_row(safe(labels[key]), *cells)
-    table.caption = "  ".join(f"{SYMBOLS[s]} {s}" for s, _ in LEGEND)
+    # "silent" is on record (the source's silent_on); "not curated" means nobody has checked yet
+    table.caption = "  ".join(f"{SYMBOLS[s]} {stance_word(s)}" + (" (checked)" if s == "silent" else "")
+                              for s, _ in LEGEND)
     return table
 
 
@@ -203,6 +214,46 @@ def search_table(query: str, hits: list, explain: bool = False) -> Any:
             score += "\n" + "\n".join(f"{k[:3]} {v:.2f}" for k, v in h.signals.as_dict().items())
         table.add_row(str(n), cell, stances_text(h.ref.stances), score)
     return table
+
+
+def _gap_table(gaps: Any, topic: Any, counterparts: bool) -> Any:
+    from rich.table import Table
+    from rich.text import Text
+
+    from positions.report import stance_word
+
+    ref_name = gaps.name(gaps.reference)
+    title = f"{topic.label} ({len(topic.items)}) · {ref_name}: {stance_word(topic.reference_stance)}"
+    table = Table(title=safe(title), title_justify="left", show_lines=True, expand=True)
+    table.add_column("statement", ratio=5, overflow="fold")
+    table.add_column("takes a side on", ratio=2, overflow="fold")
+    if counterparts:
+        table.add_column("aligned without agreement", ratio=2, overflow="fold")
+    for item in topic.items:
+        row = [_quote_cell(item.quote), stances_text(dict(item.sides))]
+        if counterparts:
+            row.append(Text("\n".join(f"{rel}: {q.ref}" for q, rel, _ in item.counterparts) or "—"))
+        table.add_row(*row)
+    return table
+
+
+def gaps_view(gaps: Any) -> Any:
+    """`positions gaps`: the others' unaddressed asks, then the reference's unsupported proposals."""
+    from rich.console import Group
+    from rich.rule import Rule
+    from rich.text import Text
+
+    ref = gaps.name(gaps.reference)
+    others = ", ".join(gaps.name(k) for k in gaps.others)
+    parts: list[Any] = [Rule(safe(f"Gaps: {ref} ({gaps.reference}) against {others}")), Text(gaps.summary)]
+    c = gaps.counts
+    parts.append(Rule(safe(f"What the others ask that {ref} does not address ({c['unaddressed']})"), style="red"))
+    parts += [_gap_table(gaps, t, False) for t in gaps.unaddressed] or [Text("None.", style="dim")]
+    parts.append(Rule(safe(f"What {ref} proposes that no other source supports ({c['unsupported']})"), style="yellow"))
+    parts += [_gap_table(gaps, t, True) for t in gaps.unsupported] or [Text("None.", style="dim")]
+    parts.append(Text(f"threshold {gaps.threshold:g} · a statement takes a side when it supports or opposes "
+                      "a topic's proposition", style="dim"))
+    return Group(*parts)
 
 
 def to_text(renderable: Any, width: int = 120) -> str:
