@@ -26,9 +26,11 @@ class _Group(TyperGroup):
         try:
             return super().invoke(ctx)
         except PositionsError as exc:
+            _stop_progress()
             _report_error(exc)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
+            _stop_progress()
             typer.echo("interrupted", err=True)
             ctx.exit(EXIT_INTERRUPTED)
         except OSError as exc:
@@ -87,6 +89,7 @@ class ListFormat(str, Enum):
 class _State:
     data: Optional[str] = None
     use_cache: bool = True
+    progress: Any = None
 
 
 state = _State()
@@ -117,6 +120,25 @@ def _global(
     state.use_cache = not no_cache
 
 
+def _matcher(corpus: Any, show_progress: bool = True) -> Any:
+    """The corpus's Matcher; with a progress bar for slow work when both output streams are a
+    terminal (never for JSON or piped output: pass show_progress=False for JSON)."""
+    from positions.match import Matcher
+
+    progress = None
+    if show_progress and sys.stdout.isatty() and sys.stderr.isatty():
+        from positions.render.progress import DelayedBar
+
+        progress = state.progress = DelayedBar()
+    return Matcher(corpus, use_cache=state.use_cache, progress=progress)
+
+
+def _stop_progress() -> None:
+    if state.progress is not None:
+        state.progress.stop()
+        state.progress = None
+
+
 def _corpus() -> Any:
     from positions.corpus import find_data_dir, load_corpus
 
@@ -124,12 +146,14 @@ def _corpus() -> Any:
 
 
 def _print(renderable: Any) -> None:
+    _stop_progress()
     from rich.console import Console
 
     Console(soft_wrap=False).print(renderable)
 
 
 def _echo(text: str) -> None:
+    _stop_progress()
     sys.stdout.write(text)
     sys.stdout.flush()
 

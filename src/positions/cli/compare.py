@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from positions.cli import ListFormat, _corpus, _echo, _print, app, state
+from positions.cli import ListFormat, _corpus, _echo, _matcher, _print, app, state
 from positions.errors import UsageError
 
 
@@ -43,13 +43,14 @@ def _threshold(value: Optional[float]) -> float:
 THRESHOLD_HELP = "Alignment threshold in [0, 1]; lower finds more (and weaker) pairs. Default 0.325."
 
 
-def _build_report(corpus, keys, threshold, topics, relations=None, date=None, command="report", against=None):
+def _build_report(corpus, keys, threshold, topics, relations=None, date=None, command="report", against=None,
+                  show_progress=True):
     from positions import __version__
     from positions.corpus import corpus_hash
-    from positions.match import Matcher, compare_sources
+    from positions.match import compare_sources
     from positions.report import build_report
 
-    matcher = Matcher(corpus, use_cache=state.use_cache)
+    matcher = _matcher(corpus, show_progress)
     comparison = compare_sources(matcher, keys, threshold, topics or None, relations or None)
     return build_report(corpus, comparison, corpus_hash=corpus_hash(corpus), version=__version__,
                         topics=topics or None, date=date, command=command, against=against)
@@ -87,7 +88,8 @@ def compare(
         raise UsageError("compare needs at least two different sources, e.g. 'positions compare alliance moj'")
     topics = require_topics(corpus, topic)
     t = _threshold(threshold)
-    report = _build_report(corpus, keys, t, topics, [r.value for r in relation], command="compare")
+    report = _build_report(corpus, keys, t, topics, [r.value for r in relation], command="compare",
+                           show_progress=fmt is not CompareFormat.json)
     if fmt is CompareFormat.json:
         from positions.render.json import compare_json, to_json
 
@@ -120,13 +122,12 @@ def search(
     Example: positions search "community payback should help people find jobs"
     """
     from positions.corpus import require_sources
-    from positions.match import Matcher
 
     corpus = _corpus()
     keys = require_sources(corpus, source)
     if not text.strip():
         raise UsageError("the search text is empty; give a claim in your own words")
-    hits = Matcher(corpus, use_cache=state.use_cache).search(text, keys or None, limit)
+    hits = _matcher(corpus, fmt is not ListFormat.json).search(text, keys or None, limit)
     if fmt is ListFormat.json:
         from positions.render.json import search_json, to_json
 
@@ -225,7 +226,6 @@ def gaps(
     """
     from positions.corpus import require_sources, require_topics
     from positions.gaps import gaps_of
-    from positions.match import Matcher
 
     corpus = _corpus()
     require_sources(corpus, [against])
@@ -233,7 +233,7 @@ def gaps(
     if not others:
         raise UsageError(f"gaps needs at least one source other than '{against}', e.g. 'positions gaps --against {against}'")
     topics = require_topics(corpus, topic)
-    found = gaps_of(Matcher(corpus, use_cache=state.use_cache), against, others, _threshold(threshold), topics or None)
+    found = gaps_of(_matcher(corpus, fmt is not CompareFormat.json), against, others, _threshold(threshold), topics or None)
     if fmt is CompareFormat.json:
         from positions.render.json import gaps_json, to_json
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 SHOW_AFTER = 1.0  # seconds; quicker work never flashes a bar
@@ -12,20 +13,35 @@ class _BarStep:
         self.bar, self.description, self.total = bar, description, total
         self.done = 0
         self.task = None
+        self.closed = False
+        # The first batch of work (loading the embedding model) may take seconds without an
+        # advance(), so a timer, not the next advance(), brings the bar up.
+        self.timer = threading.Timer(max(0.0, SHOW_AFTER - (time.monotonic() - bar.started)), self._show)
+        self.timer.daemon = True
+        self.timer.start()
+
+    def _show(self) -> None:
+        with self.bar.lock:
+            if self.closed:
+                return
+            progress = self.bar.live()
+            if progress is None:
+                return
+            if self.task is None:
+                self.task = progress.add_task(self.description, total=self.total, completed=self.done)
+            else:
+                progress.update(self.task, completed=self.done)
 
     def advance(self, amount: int = 1) -> None:
         self.done += amount
-        progress = self.bar.live()
-        if progress is None:
-            return
-        if self.task is None:
-            self.task = progress.add_task(self.description, total=self.total, completed=self.done)
-        else:
-            progress.update(self.task, completed=self.done)
+        self._show()
 
     def close(self) -> None:
-        if self.task is not None and self.bar.progress is not None:
-            self.bar.progress.update(self.task, completed=self.total, visible=False)
+        self.timer.cancel()
+        with self.bar.lock:
+            self.closed = True
+            if self.task is not None and self.bar.progress is not None:
+                self.bar.progress.update(self.task, completed=self.total, visible=False)
 
 
 class DelayedBar:
@@ -34,21 +50,24 @@ class DelayedBar:
     def __init__(self):
         self.started = time.monotonic()
         self.progress = None
+        self.lock = threading.RLock()
 
     def live(self):
-        if self.progress is None and time.monotonic() - self.started >= SHOW_AFTER:
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+        with self.lock:
+            if self.progress is None and time.monotonic() - self.started >= SHOW_AFTER:
+                from rich.console import Console
+                from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-            self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                     TimeElapsedColumn(), console=Console(stderr=True), transient=True)
-            self.progress.start()
-        return self.progress
+                self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                         TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+                self.progress.start()
+            return self.progress
 
     def step(self, description: str, total: int) -> _BarStep:
         return _BarStep(self, description, total)
 
     def stop(self) -> None:
-        if self.progress is not None:
-            self.progress.stop()
-            self.progress = None
+        with self.lock:
+            if self.progress is not None:
+                self.progress.stop()
+                self.progress = None
