@@ -44,6 +44,14 @@ class _BarStep:
                 self.bar.progress.update(self.task, completed=self.total, visible=False)
 
 
+def _terminal_stderr():
+    # The real standard error: the bar is for the person watching, not part of what a command
+    # reports (positions.answers records only runs that wrote nothing else to standard error).
+    import sys
+
+    return sys.__stderr__ or sys.stderr
+
+
 class DelayedBar:
     """Progress for the command line (positions.progress.Progress); call `stop()` when done."""
 
@@ -59,7 +67,7 @@ class DelayedBar:
                 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
                 self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                         TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+                                         TimeElapsedColumn(), console=Console(file=_terminal_stderr()), transient=True)
                 self.progress.start()
             return self.progress
 
