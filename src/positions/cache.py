@@ -6,6 +6,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from positions.errors import printable
+
 ENV_CACHE = "POSITIONS_CACHE_DIR"
 
 
@@ -46,7 +48,7 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 # Everything positions writes in the cache folder, and nothing else: clearing must never delete
 # files that are not ours, even when $POSITIONS_CACHE_DIR points at a folder the user shares.
-CACHE_FILE_PATTERNS = ("parsed-*.json", "embeddings-*.npz", ".parsed-*.tmp", ".embeddings-*.tmp")
+CACHE_FILE_PATTERNS = ("parsed-*.json", "embeddings-*.npz", "answer-*.out", ".parsed-*.tmp", ".embeddings-*.tmp", ".answer-*.tmp")
 
 
 def cache_files(folder: Path | None = None) -> list[Path]:
@@ -85,17 +87,62 @@ def clear_cache() -> tuple[Path, int, int]:
 
 
 def write_output(path: Path, text: str) -> Path:
-    """Write a report or export atomically; FilesystemError with a plain message when it cannot."""
-    from positions.errors import FilesystemError
+    """Write a report or export atomically; FilesystemError with a plain message when it cannot.
 
-    if not path.parent.exists():
-        raise FilesystemError(f"cannot write '{path}': the folder '{path.parent}' does not exist; create it first")
-    if path.is_dir():
-        raise FilesystemError(f"cannot write '{path}': it is a folder; give a file name")
+    A link is written through (like a shell redirect), a pipe or device such as /dev/stdout is
+    written to directly, and a file of a corpus (topics.yaml, links.yaml, sources/*.yaml,
+    schema/*.json) is never overwritten: RefusedError.
+    """
+    from positions.errors import FilesystemError, RefusedError
+
+    shown = printable(str(path))
+    data = text.encode("utf-8")
+    if path.exists() and not path.is_file() and not path.is_dir():  # /dev/stdout, /dev/null, a named pipe
+        try:
+            with open(path, "wb") as fh:
+                fh.write(data)
+        except OSError as exc:
+            raise FilesystemError(f"cannot write '{shown}': {exc.strerror or exc}")
+        return path
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path
+    if target.is_dir():
+        raise FilesystemError(f"cannot write '{shown}': it is a folder; give a file name, e.g. {shown}/report.md")
+    if not target.parent.is_dir():
+        folder = printable(str(target.parent))
+        if target.parent.exists():
+            raise FilesystemError(f"cannot write '{shown}': '{folder}' is a file, not a folder")
+        raise FilesystemError(f"cannot write '{shown}': the folder '{folder}' does not exist; create it first")
+    what = corpus_file_kind(target)
+    if what:
+        raise RefusedError(
+            f"refusing to write '{shown}': it {'is' if target.exists() else 'would be'} {what} of a corpus; "
+            "give another file name, e.g. report.md")
     try:
-        write_atomic(path, text.encode("utf-8"))
+        write_atomic(target, data)
     except PermissionError:
-        raise FilesystemError(f"cannot write '{path}': permission denied; choose another folder")
+        raise FilesystemError(f"cannot write '{shown}': permission denied; choose another folder")
     except OSError as exc:
-        raise FilesystemError(f"cannot write '{path}': {exc.strerror}")
+        raise FilesystemError(f"cannot write '{shown}': {exc.strerror or exc}")
     return path
+
+
+def corpus_file_kind(path: Path) -> str | None:
+    """'the topics file', 'a source file', ... when `path` is (or would be) a file a corpus is read
+    from; None otherwise. A corpus folder is one holding topics.yaml or a sources/ folder."""
+    try:
+        folder = path.parent.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
+        return None
+    name = path.name
+
+    def is_corpus(d: Path) -> bool:
+        return (d / "topics.yaml").is_file() or (d / "sources").is_dir()
+
+    if name in ("topics.yaml", "links.yaml") and (is_corpus(folder) or (folder / name).exists()):
+        return "the topics file" if name == "topics.yaml" else "the reviewed-links file"
+    if folder.name == "sources" and path.suffix in (".yaml", ".yml") and (
+            (folder.parent / "topics.yaml").is_file() or (folder / name).exists()):
+        return "a source file"
+    if folder.name == "schema" and path.suffix == ".json" and is_corpus(folder.parent):
+        return "a schema file"
+    return None

@@ -93,6 +93,8 @@ def _inside(root: Path, path: Path) -> bool:
     try:
         path.resolve().relative_to(root.resolve())
         return True
+    except RuntimeError:  # a symlink loop (Python < 3.13): it reads nothing; reading it says so
+        return True
     except (ValueError, OSError):
         return False
 

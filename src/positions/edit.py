@@ -771,16 +771,16 @@ def new_source(root: Path, key: str, fields: dict[str, Any], *, timeout: float |
 
 def _corpus_files(root: Path) -> Iterator[tuple[Path, Path]]:
     """(source file, path relative to the corpus) for what `init` copies."""
-    from positions.corpus import LINKS_FILE, SOURCES_DIR, TOPICS_FILE
+    from positions.corpus import LINKS_FILE, SOURCES_DIR, TOPICS_FILE, _inside
 
     for name in (TOPICS_FILE, LINKS_FILE):
-        if (root / name).is_file():
+        if (root / name).is_file() and _inside(root, root / name):  # never copy in a file linked from outside
             yield root / name, Path(name)
     for folder, suffixes in ((SOURCES_DIR, (".yaml", ".yml")), ("schema", (".json",))):
         base = root / folder
         if base.is_dir():
             for p in sorted(base.iterdir()):
-                if p.is_file() and p.suffix in suffixes and not p.name.startswith("."):
+                if p.is_file() and p.suffix in suffixes and not p.name.startswith(".") and _inside(root, p):
                     yield p, Path(folder) / p.name
 
 

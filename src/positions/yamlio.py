@@ -1,14 +1,17 @@
 """Reading YAML safely with positions, for loading and for round-trip edits.
 
-Only plain YAML is accepted: no aliases (alias bombs), no custom tags (object construction),
-one document per file, bounded size and depth. Every problem comes back as a `Problem` with a
-1-based line and column.
+Only plain YAML is accepted: no aliases or anchors (alias bombs), no tags at all (custom tags
+construct objects; the standard ones such as !!str add nothing to a corpus file), one document per
+file, mapping keys that are text, and bounded size, depth and number of values. Every problem comes
+back as a `Problem` with a 1-based line and column where the file has one.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,10 +20,11 @@ from positions.errors import Problem, display_path
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 32
-_PLAIN_TAGS = {
-    f"tag:yaml.org,2002:{name}"
-    for name in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")
-}
+# Values (scalars, lists and mappings) in one file. Parsing costs about 50 microseconds a value, so
+# this bounds a file's parse at about a second; the largest shipped file holds under 1,000.
+MAX_NODES = 20_000
+_CORE_TAG_PREFIX = "tag:yaml.org,2002:"
+_CORE_TAGS = ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")
 
 
 class YamlProblems(Exception):
@@ -42,30 +46,69 @@ def round_trip_yaml():
 
 
 def read_text(path: Path) -> str:
-    """The file's text, refusing oversized files, bad encodings and links out of bounds."""
+    """The file's text, refusing oversized files, bad encodings and anything but a plain file.
+
+    The file is opened without blocking and checked before it is read, so a FIFO or a device
+    named like a corpus file is refused instead of hanging or reading forever.
+    """
     shown = display_path(path)
+
+    def problem(message: str) -> YamlProblems:
+        return YamlProblems([Problem(shown, 0, 0, "", message)])
+
     try:
-        size = os.stat(path).st_size
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
-        raise YamlProblems([Problem(shown, 0, 0, "", "file not found")])
+        if os.path.islink(path):
+            raise problem("is a link to a file that does not exist; remove the link or restore the file")
+        raise problem("file not found")
+    except IsADirectoryError:
+        raise problem("is a folder, not a file; a corpus file must be a plain YAML file")
+    except PermissionError:
+        raise problem("cannot read: permission denied; make the file readable (chmod u+r)")
     except OSError as exc:
-        raise YamlProblems([Problem(shown, 0, 0, "", f"cannot read: {exc.strerror}")])
-    if size > MAX_FILE_BYTES:
-        raise YamlProblems([Problem(shown, 0, 0, "", (
-            f"file is {size / 1024 / 1024:.1f} MB, over the {MAX_FILE_BYTES // 1024 // 1024} MB "
-            "limit for a corpus file; split the source into smaller files"))])
+        if exc.errno == errno.ELOOP:
+            raise problem("is a link that leads back to itself (a loop of links); remove it or point it at a file")
+        raise problem(f"cannot read: {exc.strerror or exc}")
     try:
-        raw = path.read_bytes()
+        info = os.fstat(fd)
     except OSError as exc:
-        raise YamlProblems([Problem(shown, 0, 0, "", f"cannot read: {exc.strerror}")])
+        os.close(fd)
+        raise problem(f"cannot read: {exc.strerror or exc}")
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise problem("is a folder, not a file; a corpus file must be a plain YAML file")
+        raise problem("is not a plain file (it is a pipe, device or socket); a corpus file must be a plain YAML file")
+    if info.st_size > MAX_FILE_BYTES:
+        os.close(fd)
+        raise problem(_too_big(info.st_size))
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            raw = fh.read(MAX_FILE_BYTES + 1)
+        except OSError as exc:
+            raise problem(f"cannot read: {exc.strerror or exc}")
+    if len(raw) > MAX_FILE_BYTES:  # it grew after the check
+        raise problem(_too_big(len(raw)))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        hint = " (it looks like UTF-16)" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
+        if not hint:
+            try:
+                hint = f" ('{raw[exc.start:exc.start + 1].decode('cp1252')}' in Windows-1252 or Latin-1)"
+            except UnicodeDecodeError:
+                pass
         raise YamlProblems([Problem(shown, line, col, "", (
-            f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the file as UTF-8"))])
+            f"byte 0x{raw[exc.start]:02x} is not valid UTF-8{hint}; save the file as UTF-8"))])
     return text.replace("\r\n", "\n")
+
+
+def _too_big(size: int) -> str:
+    return (f"file is {size / 1024 / 1024:.1f} MB, over the {MAX_FILE_BYTES // 1024 // 1024} MB limit for a "
+            "corpus file; is it the right file? Split a source this large into several sources")
 
 
 def _mark_problem(shown: str, mark: Any, message: str) -> Problem:
@@ -74,8 +117,22 @@ def _mark_problem(shown: str, mark: Any, message: str) -> Problem:
     return Problem(shown, max(line, 0), max(col, 0), "", message)
 
 
+def _short_tag(tag: Any) -> str:
+    """`tag:yaml.org,2002:str` as it is usually written: `!!str`."""
+    tag = str(tag)
+    return "!!" + tag[len(_CORE_TAG_PREFIX):] if tag.startswith(_CORE_TAG_PREFIX) else tag
+
+
+def _tag_message(tag: Any) -> str:
+    short = _short_tag(tag)
+    if short[2:] in _CORE_TAGS:
+        return (f"uses the tag '{short}'; corpus files do not use tags, remove it "
+                "(to make a value text, put it in quotes instead)")
+    return f"uses the tag '{short}'; tags are not allowed in corpus files (they can build objects), remove it"
+
+
 def _check_events(yaml: Any, text: str, shown: str) -> None:
-    """Reject aliases, custom tags, several documents and deep nesting before building anything."""
+    """Reject aliases, tags, several documents, deep nesting and too many values before building anything."""
     from ruamel.yaml.events import (
         AliasEvent,
         CollectionEndEvent,
@@ -86,6 +143,7 @@ def _check_events(yaml: Any, text: str, shown: str) -> None:
 
     depth = 0
     documents = 0
+    nodes = 0
     anchored = None
     for event in yaml.parse(text):
         if isinstance(event, DocumentStartEvent):
@@ -97,12 +155,15 @@ def _check_events(yaml: Any, text: str, shown: str) -> None:
             raise YamlProblems([_mark_problem(shown, event.start_mark,
                 f"uses the alias '*{event.anchor}'; aliases are not allowed, write the value out")])
         if isinstance(event, NodeEvent):
-            if anchored is None and getattr(event, "anchor", None) and not isinstance(event, AliasEvent):
+            nodes += 1
+            if nodes > MAX_NODES:
+                raise YamlProblems([_mark_problem(shown, event.start_mark, (
+                    f"holds more than {MAX_NODES:,} values; split the source into several sources"))])
+            if anchored is None and getattr(event, "anchor", None):
                 anchored = event
             tag = getattr(event, "tag", None)
-            if tag is not None and str(tag) not in _PLAIN_TAGS:
-                raise YamlProblems([_mark_problem(shown, event.start_mark,
-                    f"uses the tag '{tag}'; custom tags are not allowed, remove it")])
+            if tag is not None:
+                raise YamlProblems([_mark_problem(shown, event.start_mark, _tag_message(tag))])
         if isinstance(event, CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
@@ -118,14 +179,19 @@ def _check_events(yaml: Any, text: str, shown: str) -> None:
 _TIMESTAMP_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt \t]|$)")
 
 
-def _bad_date_problem(text: str, shown: str, exc: ValueError) -> Problem:
-    """Where an unquoted impossible date (2019-02-30) sits: the YAML library fails to build it."""
+def _bad_value_problem(text: str, shown: str, exc: ValueError) -> Problem:
+    """Where an unquoted value the YAML library fails to build sits: an impossible date
+    (2019-02-30) or a number too long to convert."""
     import datetime as dt
 
     from ruamel.yaml.events import ScalarEvent
 
     for event in round_trip_yaml().parse(text):
         if isinstance(event, ScalarEvent) and not event.style:
+            if len(event.value) > 1000 and re.fullmatch(r"[-+]?[0-9_]+", event.value):
+                return _mark_problem(shown, event.start_mark, (
+                    f"a number {len(event.value):,} digits long is too long to read; put it in quotes "
+                    "if it is meant as text"))
             m = _TIMESTAMP_RE.match(event.value)
             if m:
                 try:
@@ -139,6 +205,7 @@ def _bad_date_problem(text: str, shown: str, exc: ValueError) -> Problem:
 def load_yaml(path: Path, text: str | None = None) -> Any:
     """Load one YAML file as round-trip containers (which carry `.lc` positions)."""
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from ruamel.yaml.reader import ReaderError
 
     shown = display_path(path)
     if text is None:
@@ -146,30 +213,113 @@ def load_yaml(path: Path, text: str | None = None) -> Any:
     yaml = round_trip_yaml()
     try:
         _check_events(yaml, text, shown)
-        return yaml.load(text)
+        data = yaml.load(text)
     except YamlProblems:
         raise
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        what = " ".join(str(x) for x in (exc.context, exc.problem) if x)
-        raise YamlProblems([_mark_problem(shown, mark, f"invalid YAML: {_plain(what)}")])
+        mark, what = _describe_error(exc)
+        raise YamlProblems([_mark_problem(shown, mark, f"invalid YAML: {what}")])
+    except ReaderError as exc:
+        raise YamlProblems([_reader_problem(text, shown, exc)])
     except YAMLError as exc:
         raise YamlProblems([Problem(shown, 0, 0, "", f"invalid YAML: {_plain(str(exc))}")])
     except RecursionError:
         raise YamlProblems([Problem(shown, 0, 0, "", "is nested too deeply to read")])
     except ValueError as exc:
-        raise YamlProblems([_bad_date_problem(text, shown, exc)])
+        raise YamlProblems([_bad_value_problem(text, shown, exc)])
+    problems = _key_problems(data, shown)
+    if problems:
+        raise YamlProblems(problems)
+    return data
+
+
+def _reader_problem(text: str, shown: str, exc: Any) -> Problem:
+    """A character YAML does not allow anywhere in a file (NUL, ESC, U+FFFE, ...), at its place."""
+    import unicodedata
+
+    pos = exc.position if isinstance(exc.position, int) else 0
+    line = text.count("\n", 0, pos) + 1
+    col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+    code = exc.character if isinstance(exc.character, int) else 0
+    kind = "control character" if unicodedata.category(chr(code)) == "Cc" else "character"
+    return Problem(shown, line, col, "", f"contains the {kind} U+{code:04X}, which YAML does not allow; remove it")
+
+
+def _describe_error(exc: Any) -> tuple[Any, str]:
+    """Where a YAML syntax error is best shown, and what it means in plain words."""
+    context = str(exc.context or "")
+    problem = str(exc.problem or "")
+    at, opened = exc.problem_mark or exc.context_mark, exc.context_mark or exc.problem_mark
+    if "quoted scalar" in context and "unexpected" in problem:
+        return opened, "this quote is never closed; add the closing quote"
+    m = re.search(r"unknown escape character '(.*)'", problem)
+    if m or "escape sequence" in problem:
+        what = f"unknown escape '\\{m.group(1)}'" if m else "a \\x, \\u or \\U escape without its hexadecimal digits"
+        return at, f"{what} in a double-quoted value; write \\\\ for a backslash, or use single quotes"
+    if "expected '<document start>'" in problem:
+        return at, "text after the end of the document (a line starting with '%' or after '...'); remove it"
+    if "found character '\\t'" in problem:
+        return at, "a tab here; YAML cannot be indented with tabs, replace it with spaces"
+    m = re.search(r"found character '(.)' that cannot start any token", problem)
+    if m:
+        return at, f"a value cannot start with '{m.group(1)}'; put the value in quotes"
+    if "mapping values are not allowed here" in problem:
+        return at, ("a ':' followed by a space starts a new key, which is not possible here; put a value "
+                    "that contains ': ' in quotes, or check the indentation")
+    if "could not find expected ':'" in problem:
+        return opened, ("a line with no ':' where 'key: value' was expected; check the indentation, or put "
+                        "a value that spans several lines in quotes")
+    m = re.search(r"while parsing a flow (sequence|mapping)", context)
+    if m:
+        close = "]" if m.group(1) == "sequence" else "}"
+        return opened, f"the '{'[' if close == ']' else '{'}' here is never closed with '{close}' (or a ',' is missing)"
+    m = re.search(r"expected <block end>, but found '(.*)'", problem)
+    if m:
+        found = m.group(1)
+        if found == "-":
+            return at, "a list item ('- ') where a field was expected; check the indentation"
+        if found == "<scalar>":
+            return at, "unexpected text after a value; put the whole value in quotes, or check the indentation"
+        return at, "the indentation of this line does not match the lines above it; line it up with its neighbours"
+    if "while scanning a block scalar" in context:
+        return at, "after '|' or '>' the text must start on the next line, indented"
+    return at, _plain(" ".join(x for x in (context, problem) if x))
+
+
+def _key_problems(data: Any, shown: str) -> list[Problem]:
+    """Mapping keys that are not text (`1:`, `true:`, `~:`, `? [a, b]`), which no corpus field can be."""
+    problems: list[Problem] = []
+    todo = [data]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if not isinstance(key, str):
+                    what = ("empty" if key is None else "a yes/no value" if isinstance(key, bool)
+                            else "a number" if isinstance(key, (int, float)) else "a list or mapping")
+                    try:
+                        line, col = node.lc.key(key)
+                        line, col = line + 1, col + 1
+                    except (AttributeError, KeyError, TypeError):
+                        line, col = 0, 0
+                    shown_key = (f" {str(key).lower()}" if isinstance(key, bool) else f" {key!r}"
+                                 if isinstance(key, (int, float)) else "")
+                    problems.append(Problem(shown, line, col, "", (
+                        f"the key{shown_key} is {what}, not text; keys are field names such as 'text' "
+                        "or topic keys such as 'public-ownership'")))
+                todo.append(value)
+        elif isinstance(node, list):
+            todo.extend(node)
+    return sorted(problems)
 
 
 def _plain(message: str) -> str:
+    """The YAML library's wording, on one line and without its boilerplate."""
     message = " ".join(message.split())
-    if "found character '\\t'" in message:
-        message += " (tabs cannot indent YAML; use spaces)"
-    if "found duplicate key" in message or "duplicate key" in message:
-        message = message.split(" To suppress this")[0] + "; remove one of them"
-    if "while scanning a quoted scalar" in message:
-        message += " (a quote is opened and never closed)"
-    return message
+    m = re.search(r'found duplicate key "(.*?)" with value', message)
+    if m:
+        return f'duplicate key "{m.group(1)}": it is already set above in the same mapping; remove one of them'
+    return message.split(" To suppress this")[0]
 
 
 @dataclass(frozen=True)
