@@ -370,8 +370,8 @@ def test_environment_folder_missing(invoke, tmp_path):
     missing = tmp_path / "nope"
     result = invoke("sources", env={"POSITIONS_DATA": str(missing)})
     assert result.exit_code == 2
-    # The --data option reads POSITIONS_DATA itself, so the message names --data.
-    assert f"folder '{missing}' does not exist" in result.stderr
+    # typer reads POSITIONS_DATA through --data, but the message names the variable the user set
+    assert f"POSITIONS_DATA: folder '{missing}' does not exist" in result.stderr
 
 
 def test_validate_missing_directory_argument(invoke, tmp_path):
