@@ -6,6 +6,7 @@ Expected problems are stated compactly, as in yamllint's tests/common.py:
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -316,7 +317,7 @@ def test_corpus_error_message_lists_every_problem(make_corpus):
         load_corpus(root)
     lines = str(info.value).splitlines()
     assert len(lines) == 2
-    assert lines[0].endswith("sources/a.yaml:2:1: colour: unknown field 'colour' (allowed: name, title, date, kind, authors, url, published_in, notes, silent_on, statements)")
+    assert lines[0].endswith("sources/a.yaml:2:1: colour: unknown field 'colour' (allowed: name, title, date, kind, authors, url, published_in, notes, silent_on, silent_note, statements)")
     assert lines[1].endswith("sources/b.yaml: file is empty; it needs at least name: and statements:")
 
 
@@ -428,3 +429,13 @@ def test_shipped_corpus_validates(invoke):
     result = invoke("validate", SHIPPED_DATA)
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("OK: ")
+
+
+def test_silent_note_is_loaded_and_listed(make_corpus, invoke):
+    root = make_corpus(extra_sources={"quiet": {"name": "Quiet", "silent_on": ["unpaid-work"],
+                                                "silent_note": "Read in full for unpaid work.", "statements": []}})
+    corpus = load_corpus(root)
+    assert corpus.source_map["quiet"].data.silent_note == "Read in full for unpaid work."
+    listed = json.loads(invoke("--data", root, "sources", "--format", "json").stdout)
+    quiet = next(s for s in listed["sources"] if s["key"] == "quiet")
+    assert (quiet["silent_on"], quiet["silent_note"]) == (["unpaid-work"], "Read in full for unpaid work.")

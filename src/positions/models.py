@@ -120,6 +120,10 @@ class SourceFile(_Strict):
     silent_on: list[Slug] = Field(
         default_factory=list, description="Topics the source was checked for and is silent on."
     )
+    silent_note: str | None = Field(
+        None, max_length=MAX_TEXT_CHARS,
+        description="How the silences were checked: what was read, by whom, when.",
+    )
     statements: list[Statement] = Field(description="The source's statements, in document order.")
 
     @field_validator("date", mode="before")

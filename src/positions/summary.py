@@ -21,6 +21,7 @@ def source_record(source: Any) -> dict:
         "published_in": d.published_in,
         "notes": d.notes,
         "silent_on": list(d.silent_on),
+        "silent_note": d.silent_note,
         "statements": len(d.statements),
     }
 
