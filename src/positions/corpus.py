@@ -234,6 +234,10 @@ class ParsedFiles:
         key = self.key(model, text)
         stored = self.entries.get(key)
         if stored is None:
+            from positions.seed import parsed_entries
+
+            stored = parsed_entries().get(key)
+        if stored is None:
             return None
         try:
             parsed = model.model_validate_json(stored)
@@ -393,15 +397,16 @@ def _slugify_key(text: str) -> str:
     return slug
 
 
-def load_corpus(root: str | Path, use_cache: bool = False) -> Any:
+def load_corpus(root: str | Path, use_cache: bool = False, parsed_files: "ParsedFiles | None" = None) -> Any:
     """Load and validate a corpus folder; raise CorpusError listing every problem.
 
-    With use_cache, files unchanged since a previous valid load are not parsed again.
+    With use_cache, files unchanged since a previous valid load (or shipped unchanged with the
+    package: positions.seed) are not parsed again.
     """
     from positions.models import Corpus
 
     root = Path(root)
-    cache = ParsedFiles(enabled=use_cache)
+    cache = parsed_files if parsed_files is not None else ParsedFiles(enabled=use_cache)
     if not (root / TOPICS_FILE).exists() and not (root / SOURCES_DIR).is_dir():
         raise CorpusError([Problem(display_path(root), 0, 0, "",
             f"is not a corpus folder: it has neither {TOPICS_FILE} nor {SOURCES_DIR}/; "

@@ -62,6 +62,16 @@ class EmbeddingStore:
     def embed(self, texts: list[str], progress=None) -> np.ndarray:
         keys = [text_key(t) for t in texts]
         missing = sorted({k: t for k, t in zip(keys, texts) if k not in self._vectors}.items())
+        if missing and self.path is not None:
+            from positions.seed import embedding_entries
+
+            seeded = embedding_entries()
+            found = [(k, t) for k, t in missing if k in seeded]
+            for k, _ in found:
+                self._vectors[k] = seeded[k]
+            if found:
+                self._dirty = True
+                missing = [(k, t) for k, t in missing if k not in seeded]
         if missing:
             step = progress.step("embedding statements", len(missing)) if progress is not None else None
             for start in range(0, len(missing), EMBED_BATCH):

@@ -1,0 +1,59 @@
+"""The caches of the shipped corpus built into the package (positions.seed): current, exact, used.
+
+When a test here fails after an edit to data/, rebuild the seed: python -m positions.seed
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+
+from conftest import SHIPPED_DATA
+from positions.corpus import ParsedFiles, load_corpus, source_files
+from positions.embed import embed_uncached, text_key
+from positions.models import SourceFile, TopicsFile
+from positions.seed import embedding_entries, parsed_entries
+from positions.text import Normaliser
+from positions.yamlio import load_yaml, read_text
+
+REBUILD = "the seed is out of date; rebuild it with: python -m positions.seed"
+
+
+def test_seed_holds_every_shipped_file_as_parsed_now():
+    seeded = parsed_entries()
+    files = [(SHIPPED_DATA / "topics.yaml", TopicsFile)] + [(p, SourceFile) for p in source_files(SHIPPED_DATA)]
+    for path, model in files:
+        text = read_text(path)
+        key = ParsedFiles.key(model, text)
+        assert key in seeded, f"{path.name}: {REBUILD}"
+        fresh = model.model_validate(load_yaml(path, text)).model_dump_json()
+        assert seeded[key] == fresh, f"{path.name}: {REBUILD}"
+
+
+def test_seed_holds_the_embedding_of_every_shipped_statement():
+    corpus = load_corpus(SHIPPED_DATA)
+    normaliser = Normaliser(corpus.topics)
+    texts = sorted({normaliser.expand(r.text) for r in corpus.statements()})
+    seeded = embedding_entries()
+    missing = [t for t in texts if text_key(t) not in seeded]
+    assert not missing, f"{len(missing)} statements not seeded; {REBUILD}"
+    fresh = embed_uncached(texts)
+    assert np.array_equal(np.stack([seeded[text_key(t)] for t in texts]), fresh)
+
+
+def test_first_run_uses_the_seed_and_prints_what_an_uncached_run_prints(tmp_path):
+    env = {**os.environ, "POSITIONS_CACHE_DIR": str(tmp_path / "fresh"), "NO_COLOR": "1", "COLUMNS": "120"}
+    env.pop("POSITIONS_DATA", None)
+    probe = ("import sys; sys.argv = ['positions', 'compare', 'alliance', 'moj', '--format', 'json']\n"
+             "from positions.cli import app\n"
+             "try:\n    app(prog_name='positions')\nexcept SystemExit:\n    pass\n"
+             "import positions.embed as e; print('MODEL LOADED', e._model.cache_info().currsize, file=sys.stderr)")
+    seeded = subprocess.run([sys.executable, "-c", probe], capture_output=True, env=env, timeout=120, cwd=tmp_path)
+    assert b"MODEL LOADED 0" in seeded.stderr, seeded.stderr
+    plain = subprocess.run([sys.executable, "-m", "positions", "--no-cache", "compare", "alliance", "moj", "--format", "json"],
+                           capture_output=True, env=env, timeout=120, cwd=tmp_path)
+    assert plain.returncode == 0
+    assert seeded.stdout == plain.stdout
