@@ -57,3 +57,15 @@ def test_first_run_uses_the_seed_and_prints_what_an_uncached_run_prints(tmp_path
                            capture_output=True, env=env, timeout=120, cwd=tmp_path)
     assert plain.returncode == 0
     assert seeded.stdout == plain.stdout
+
+
+def test_shipped_topics_with_a_new_source_load_from_an_empty_cache(tmp_path, monkeypatch):
+    # the seeded topics.yaml and an unseeded source in one load; the cache is then saved
+    monkeypatch.setenv("POSITIONS_CACHE_DIR", str(tmp_path / "cache"))
+    root = tmp_path / "corpus"
+    (root / "sources").mkdir(parents=True)
+    (root / "topics.yaml").write_bytes((SHIPPED_DATA / "topics.yaml").read_bytes())
+    (root / "sources" / "new.yaml").write_text("name: New\nstatements:\n  - id: one\n    text: A new statement.\n")
+    assert [s.key for s in load_corpus(root, use_cache=True).sources] == ["new"]
+    assert len(load_corpus(root, use_cache=True).topics) == len(load_corpus(SHIPPED_DATA).topics)
+    assert (tmp_path / "cache").is_dir()

@@ -237,6 +237,9 @@ class ParsedFiles:
             from positions.seed import parsed_entries
 
             stored = parsed_entries().get(key)
+            if stored is not None:  # kept in the user cache from now on
+                self.entries[key] = stored
+                self.dirty = True
         if stored is None:
             return None
         try:

@@ -21,8 +21,9 @@ from positions.errors import Problem, display_path
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 32
 # Values (scalars, lists and mappings) in one file. Parsing costs about 50 microseconds a value, so
-# this bounds a file's parse at about a second; the largest shipped file holds under 1,000.
-MAX_NODES = 20_000
+# this bounds a file's parse at a few seconds while leaving room for about 7,000 statements in one
+# source (benchmarks/scale.py); the largest shipped file holds under 1,000.
+MAX_NODES = 60_000
 _CORE_TAG_PREFIX = "tag:yaml.org,2002:"
 _CORE_TAGS = ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")
 
