@@ -150,28 +150,35 @@ def word_count(normalised: str) -> int:
     return max(1, len(normalised.split()))
 
 
-def lexical_matrix(a_norm: list[str], b_norm: list[str]) -> np.ndarray:
-    """Lexical scores of every normalised text in a against every one in b, in [0, 1]."""
+def _lengths(texts: list[str], given: np.ndarray | None) -> np.ndarray:
+    if given is not None:
+        return np.asarray(given, dtype=np.float32)
+    return np.array([word_count(t) for t in texts], dtype=np.float32)
+
+
+def lexical_matrix(a_norm: list[str], b_norm: list[str], a_len: np.ndarray | None = None,
+                   b_len: np.ndarray | None = None) -> np.ndarray:
+    """rapidfuzz scores of every normalised text in a against every one in b, in [0, 1]
+    (a_len, b_len: their word counts, when already known)."""
     from rapidfuzz import fuzz, process
 
     if not a_norm or not b_norm:
         return np.zeros((len(a_norm), len(b_norm)), dtype=np.float32)
-    a_len = np.array([word_count(t) for t in a_norm], dtype=np.float32)
-    b_len = np.array([word_count(t) for t in b_norm], dtype=np.float32)
+    a_len, b_len = _lengths(a_norm, a_len), _lengths(b_norm, b_len)
     sort = process.cdist(a_norm, b_norm, scorer=fuzz.token_sort_ratio, dtype=np.float32, workers=-1)
     tset = process.cdist(a_norm, b_norm, scorer=fuzz.token_set_ratio, dtype=np.float32, workers=-1)
     ratio = np.minimum.outer(a_len, b_len) / np.maximum.outer(a_len, b_len)
     return ((sort + tset * np.sqrt(ratio)) / 200.0).astype(np.float32)
 
 
-def lexical_pairwise(a_norm: list[str], b_norm: list[str]) -> np.ndarray:
-    """Lexical scores of a[k] against b[k] for each k, in [0, 1]."""
+def lexical_pairwise(a_norm: list[str], b_norm: list[str], a_len: np.ndarray | None = None,
+                     b_len: np.ndarray | None = None) -> np.ndarray:
+    """rapidfuzz scores of a[k] against b[k] for each k, in [0, 1]."""
     from rapidfuzz import fuzz, process
 
     if not a_norm:
         return np.zeros(0, dtype=np.float32)
-    a_len = np.array([word_count(t) for t in a_norm], dtype=np.float32)
-    b_len = np.array([word_count(t) for t in b_norm], dtype=np.float32)
+    a_len, b_len = _lengths(a_norm, a_len), _lengths(b_norm, b_len)
     sort = process.cpdist(a_norm, b_norm, scorer=fuzz.token_sort_ratio, dtype=np.float32, workers=-1)
     tset = process.cpdist(a_norm, b_norm, scorer=fuzz.token_set_ratio, dtype=np.float32, workers=-1)
     ratio = np.minimum(a_len, b_len) / np.maximum(a_len, b_len)
@@ -211,6 +218,11 @@ class Scored:
     def signals(self, n: int) -> Signals:
         return Signals(float(self.lexical[n]), float(self.semantic[n]), float(self.topics[n]))
 
+    def where(self, mask: np.ndarray) -> "Scored":
+        """The pairs where mask is true."""
+        return Scored(self.i[mask], self.j[mask], self.combined[mask], self.lexical[mask], self.semantic[mask],
+                      self.topics[mask])
+
     def mutual_top(self, k: int, eligible: np.ndarray | None = None) -> np.ndarray:
         """Whether each pair is among the k best of both its statements (ties: lower index first),
         ranking only the eligible pairs (the others are never mutual)."""
@@ -248,6 +260,11 @@ class Matcher:
         self.curated = [frozenset(r.stances) for r in self.refs]
         self.concepts = [self.normaliser.concepts_of_terms(t.split()) for t in self.norm]
         self.terms = TermIndex([t.split() for t in self.norm])
+        self._word_counts = np.array([word_count(t) for t in self.norm], dtype=np.float32)
+        # rank of each statement's "source/id" among all of them: ties in score are broken by ref
+        order = sorted(range(len(self.refs)), key=lambda n: self.refs[n].ref)
+        self._ref_rank = np.empty(len(self.refs), dtype=np.int64)
+        self._ref_rank[order] = np.arange(len(self.refs))
         # Topic sets as 0/1 rows over all topic keys, so topic overlaps are matrix products.
         keys = sorted({k for t in self.curated for k in t} | {k for t in self.concepts for k in t})
         column = self._topic_column = {k: n for n, k in enumerate(keys)}
@@ -287,19 +304,13 @@ class Matcher:
             self._embeddings = centred(raw, self._centre)
         return self._embeddings
 
-    def _lexical_block(self, ia: list[int], ib: list[int]) -> np.ndarray:
-        share = self.weights.fuzzy
-        out = (1.0 - share) * self.terms.matrix(ia, ib)
-        if share:
-            out += share * lexical_matrix([self.norm[i] for i in ia], [self.norm[j] for j in ib])
-        return out.astype(np.float32)
+    def _fuzzy_pairs(self, pi: np.ndarray, pj: np.ndarray) -> np.ndarray:
+        return lexical_pairwise([self.norm[i] for i in pi], [self.norm[j] for j in pj],
+                                self._word_counts[pi], self._word_counts[pj])
 
-    def _lexical_pairs(self, pi: np.ndarray, pj: np.ndarray) -> np.ndarray:
-        share = self.weights.fuzzy
-        out = (1.0 - share) * self.terms.pairwise(pi, pj)
-        if share:
-            out += share * lexical_pairwise([self.norm[i] for i in pi], [self.norm[j] for j in pj])
-        return out.astype(np.float32)
+    def _fuzzy_reach(self) -> float:
+        """The most the rapidfuzz part of the lexical signal can add to a combined score."""
+        return self.weights.lexical * self.weights.fuzzy
 
     def _topic_matrix(self, ia: list[int], ib: list[int]) -> np.ndarray:
         """Topic signal of statements ia against ib: cosine of the curated topic sets when both have
@@ -316,46 +327,99 @@ class Matcher:
         both = ca.any(axis=1) & cb.any(axis=1)
         return np.where(both, _row_set_cosines(ca, cb), self.weights.concept_discount * _row_set_cosines(ea, eb)).astype(np.float32)
 
-    def score_block(self, ia: list[int], ib: list[int]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-        """Combined scores and signal matrices for statements ia (rows) against ib (columns)."""
+    def score_block(self, ia: list[int], ib: list[int], floor: float | None = None
+                    ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Combined scores and signal matrices for statements ia (rows) against ib (columns).
+
+        With a floor, rapidfuzz runs only on pairs that could reach it (the other signals are
+        cheap matrix products); pairs left below the floor then carry a lexical signal without it.
+        """
         w = self.weights
         emb = self.embeddings
         semantic = semantic_matrix(emb[ia], emb[ib])
-        lexical = self._lexical_block(ia, ib)
+        tfidf = self.terms.matrix(ia, ib)
         topics = self._topic_matrix(ia, ib)
+        share = w.fuzzy
+        fuzzy = np.zeros_like(tfidf)
+        if share and len(ia) and len(ib):
+            if floor is None:
+                fuzzy = lexical_matrix([self.norm[i] for i in ia], [self.norm[j] for j in ib],
+                                       self._word_counts[ia], self._word_counts[ib])
+            else:
+                cheap = w.lexical * ((1.0 - share) * tfidf) + w.semantic * semantic + w.topics * topics
+                xs, ys = np.nonzero(cheap + self._fuzzy_reach() >= floor - 1e-6)
+                fuzzy[xs, ys] = self._fuzzy_pairs(np.asarray(ia)[xs], np.asarray(ib)[ys])
+        lexical = ((1.0 - share) * tfidf + share * fuzzy).astype(np.float32)
         combined = w.lexical * lexical + w.semantic * semantic + w.topics * topics
         return combined, {"lexical": lexical, "semantic": semantic, "topics": topics}
 
-    def score_pairs(self, pi: np.ndarray, pj: np.ndarray) -> "Scored":
-        """Combined scores and signals of pi[k] against pj[k] for each k."""
+    def score_pairs(self, pi: np.ndarray, pj: np.ndarray, floor: float | None = None) -> "Scored":
+        """Combined scores and signals of pi[k] against pj[k] for each k; with a floor, only the
+        pairs that reach it (rapidfuzz runs only where it could make the difference)."""
         w = self.weights
+        pi, pj = np.asarray(pi, dtype=np.int64), np.asarray(pj, dtype=np.int64)
         emb = self.embeddings
         semantic = np.clip(np.einsum("ij,ij->i", emb[pi], emb[pj]), 0.0, 1.0).astype(np.float32)
-        lexical = self._lexical_pairs(pi, pj)
+        tfidf = self.terms.pairwise(pi, pj)
         topics = self._topic_pairs(pi, pj)
+        share = w.fuzzy
+        fuzzy = np.zeros_like(tfidf)
+        if share and len(pi):
+            if floor is None:
+                fuzzy = self._fuzzy_pairs(pi, pj)
+            else:
+                cheap = w.lexical * ((1.0 - share) * tfidf) + w.semantic * semantic + w.topics * topics
+                need = np.flatnonzero(cheap + self._fuzzy_reach() >= floor - 1e-6)
+                fuzzy[need] = self._fuzzy_pairs(pi[need], pj[need])
+        lexical = ((1.0 - share) * tfidf + share * fuzzy).astype(np.float32)
         combined = (w.lexical * lexical + w.semantic * semantic + w.topics * topics).astype(np.float32)
-        return Scored(np.asarray(pi, dtype=np.int64), np.asarray(pj, dtype=np.int64), combined, lexical, semantic, topics)
+        scored = Scored(pi, pj, combined, lexical, semantic, topics)
+        return scored if floor is None else scored.where(combined.astype(np.float64) >= floor)
 
     def candidate_pairs(self, ia: list[int], ib: list[int]) -> tuple[np.ndarray, np.ndarray]:
-        """The likeliest pairs only: each statement's CANDIDATES_PER_STATEMENT nearest neighbours in
-        the other source by embedding, in both directions. Used for large source pairs, where
-        scoring every pair costs too much; benchmarks/scale.py measures the recall this costs."""
-        emb = self.embeddings
-        k = min(CANDIDATES_PER_STATEMENT, len(ib), len(ia))
-        codes = []
+        """The likeliest pairs only, for source pairs too large to score every pair: each
+        statement's CANDIDATES_PER_STATEMENT nearest neighbours in the other source by embedding,
+        in both directions, and the same among the statements that share each curated topic (the
+        shared-topic rule aligns pairs that are not near in meaning). benchmarks/scale.py measures
+        what this costs in recall against scoring every pair."""
+        ia_a, ib_a = np.asarray(ia, dtype=np.int64), np.asarray(ib, dtype=np.int64)
+        codes = [self._nearest_codes(ia_a, ib_a)]
+        cur_a, cur_b = self._curated_rows[ia_a], self._curated_rows[ib_a]
+        for t in range(cur_a.shape[1]):
+            rows, cols = ia_a[cur_a[:, t] > 0], ib_a[cur_b[:, t] > 0]
+            if len(rows) and len(cols):
+                codes.append(self._nearest_codes(rows, cols))
+        pairs = np.unique(np.concatenate(codes))
         n = np.int64(len(self.refs))
-        for rows, cols, flip in ((ia, ib, False), (ib, ia, True)):
-            rows_a, cols_a = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
-            other = emb[cols_a]
-            for start in range(0, len(rows_a), CANDIDATE_BLOCK):
-                block = rows_a[start:start + CANDIDATE_BLOCK]
-                sims = emb[block] @ other.T
-                top = cols_a[np.argpartition(-sims, k - 1, axis=1)[:, :k]]
-                r = np.repeat(block, k)
-                c = top.reshape(-1)
-                codes.append(c * n + r if flip else r * n + c)
-        pairs = np.unique(np.concatenate(codes)) if codes else np.zeros(0, dtype=np.int64)
         return pairs // n, pairs % n
+
+    def _nearest_codes(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """Pair codes (row * n + col) of each row's and each column's k nearest by embedding,
+        computing each block of similarities once."""
+        emb = self.embeddings
+        n = np.int64(len(self.refs))
+        k = min(CANDIDATES_PER_STATEMENT, len(rows), len(cols))
+        if not k:
+            return np.zeros(0, dtype=np.int64)
+        other = emb[cols]
+        codes = []
+        best_sims = np.full((k, len(cols)), -np.inf, dtype=np.float32)  # each column's best so far
+        best_rows = np.zeros((k, len(cols)), dtype=np.int64)
+        for start in range(0, len(rows), CANDIDATE_BLOCK):
+            block = rows[start:start + CANDIDATE_BLOCK]
+            sims = emb[block] @ other.T
+            top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+            codes.append(np.repeat(block, k) * n + cols[top].reshape(-1))
+            kc = min(k, len(block))
+            col_top = np.argpartition(-sims, kc - 1, axis=0)[:kc]
+            merged_sims = np.vstack([best_sims, np.take_along_axis(sims, col_top, axis=0)])
+            merged_rows = np.vstack([best_rows, block[col_top]])
+            keep = np.argpartition(-merged_sims, k - 1, axis=0)[:k]
+            best_sims = np.take_along_axis(merged_sims, keep, axis=0)
+            best_rows = np.take_along_axis(merged_rows, keep, axis=0)
+        filled = np.isfinite(best_sims)
+        codes.append(best_rows[filled] * n + np.broadcast_to(cols, best_rows.shape)[filled])
+        return np.concatenate(codes)
 
     # -- alignment -------------------------------------------------------------------------
 
@@ -374,20 +438,21 @@ class Matcher:
         ia = [self.position[r.ref] for r in self.corpus.source_map[first].statements]
         ib = [self.position[r.ref] for r in self.corpus.source_map[second].statements]
         decisions = self._link_decisions(first, second)
-        scored = self._candidate_scores(ia, ib)
+        floor = threshold - TOPIC_MARGIN
+        # Only pairs that clear the lower (shared-topic) bar can be aligned on their score, and a
+        # pair's rank among its statement's matches depends only on the pairs that score higher.
+        scored = self._candidate_scores(ia, ib, floor)
+        scored = scored.where(scored.combined.astype(np.float64) >= floor)
         n_refs = np.int64(len(self.refs))
         decided = np.array([self.position[ra] * n_refs + self.position[rb] for ra, rb in decisions], dtype=np.int64)
         # A rejected pair must not take a place among a statement's best matches either.
         undecided = ~np.isin(scored.i * n_refs + scored.j, decided)
         mutual = scored.mutual_top(MUTUAL_K, undecided)
-        # Only pairs that clear the lower (shared-topic) bar can be aligned on their score.
-        keep = np.flatnonzero(scored.combined.astype(np.float64) >= threshold - TOPIC_MARGIN)
         chosen = []
-        for n in keep.tolist():
+        for n in range(len(scored.i)):
             i, j = int(scored.i[n]), int(scored.j[n])
             s = float(scored.combined[n])
-            decision = decisions.get((self.refs[i].ref, self.refs[j].ref))
-            if decision is not None:
+            if not undecided[n]:
                 continue  # curators' decisions are handled below, whatever the score
             shares_topic = bool(self.curated[i] & self.curated[j])
             if (s >= threshold and mutual[n]) or shares_topic:
@@ -397,7 +462,8 @@ class Matcher:
                 i, j = self.position[ra], self.position[rb]
                 one = self.score_pairs(np.array([i]), np.array([j]))
                 chosen.append((0, -float(one.combined[0]), i, j, one.signals(0)))
-        chosen.sort(key=lambda c: (c[0], c[1], self.refs[c[2]].ref, self.refs[c[3]].ref))
+        rank = self._ref_rank
+        chosen.sort(key=lambda c: (c[0], c[1], rank[c[2]], rank[c[3]]))
         degree_a: dict[int, int] = {}
         degree_b: dict[int, int] = {}
         pairs = []
@@ -425,17 +491,19 @@ class Matcher:
         result = SourcePairComparison(first, second, tuple(pairs), only_a, only_b)
         return result if first == a else _swap(result)
 
-    def _candidate_scores(self, ia: list[int], ib: list[int]) -> "Scored":
-        """Scores of every pair of the two sources, or of the candidate pairs when there are too many."""
+    def _candidate_scores(self, ia: list[int], ib: list[int], floor: float | None = None) -> "Scored":
+        """Scores of every pair of the two sources, or of the candidate pairs when there are too
+        many; with a floor, only the pairs that reach it."""
         if len(ia) * len(ib) > DENSE_PAIR_LIMIT:
-            return self.score_pairs(*self.candidate_pairs(ia, ib))
+            return self.score_pairs(*self.candidate_pairs(ia, ib), floor=floor)
         if not ia or not ib:
             return self.score_pairs(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
-        combined, sig = self.score_block(ia, ib)
+        combined, sig = self.score_block(ia, ib, floor)
         pi = np.repeat(np.asarray(ia, dtype=np.int64), len(ib))
         pj = np.tile(np.asarray(ib, dtype=np.int64), len(ia))
-        return Scored(pi, pj, combined.reshape(-1), sig["lexical"].reshape(-1), sig["semantic"].reshape(-1),
-                      sig["topics"].reshape(-1))
+        scored = Scored(pi, pj, combined.reshape(-1), sig["lexical"].reshape(-1), sig["semantic"].reshape(-1),
+                        sig["topics"].reshape(-1))
+        return scored if floor is None else scored.where(scored.combined.astype(np.float64) >= floor)
 
     def _link_decisions(self, first: str, second: str) -> dict[tuple[str, str], tuple[str, str | None]]:
         """Curators' decisions between two sources, keyed (ref in first, ref in second)."""
@@ -462,14 +530,24 @@ class Matcher:
         emb = self.embeddings
         q_emb = centred(self._embedding_store().embed([self.normaliser.expand(query)]), self._centre)
         semantic = semantic_matrix(q_emb, emb[idx])[0]
-        lexical = (1.0 - w.fuzzy) * self.terms.query(q_norm.split(), idx)
-        if w.fuzzy:
-            lexical = lexical + w.fuzzy * lexical_matrix([q_norm], [self.norm[i] for i in idx])[0]
+        tfidf = self.terms.query(q_norm.split(), idx)
         topics = w.concept_discount * self._concept_cosines(q_concepts, idx)
+        fuzzy = np.zeros_like(tfidf)
+        if w.fuzzy:
+            # rapidfuzz only where it could lift a statement into the top `limit`
+            cheap = w.lexical * ((1.0 - w.fuzzy) * tfidf) + w.semantic * semantic + w.topics * topics
+            need = np.arange(len(idx))
+            if len(idx) > limit:
+                kth = np.partition(cheap, len(idx) - limit)[len(idx) - limit]
+                need = np.flatnonzero(cheap + self._fuzzy_reach() >= kth - 1e-6)
+            chosen = [idx[n] for n in need]
+            fuzzy[need] = lexical_matrix([q_norm], [self.norm[i] for i in chosen],
+                                         np.array([word_count(q_norm)], dtype=np.float32), self._word_counts[chosen])[0]
+        lexical = ((1.0 - w.fuzzy) * tfidf + w.fuzzy * fuzzy).astype(np.float32)
         combined = w.lexical * lexical + w.semantic * semantic + w.topics * topics
-        order = sorted(range(len(idx)), key=lambda n: (-combined[n], self.refs[idx[n]].ref))[:limit]
+        order = np.lexsort((self._ref_rank[idx], -combined))[:limit]
         return [Hit(self.refs[idx[n]], round(float(combined[n]), 4),
-                    Signals(float(lexical[n]), float(semantic[n]), float(topics[n]))) for n in order]
+                    Signals(float(lexical[n]), float(semantic[n]), float(topics[n]))) for n in order.tolist()]
 
     def _concept_cosines(self, concepts: frozenset[str], idx: list[int]) -> np.ndarray:
         """Cosine of a topic set against each statement's curated-or-mentioned topics."""

@@ -276,7 +276,7 @@ class Source:
     def name(self) -> str:
         return self.data.name
 
-    @property
+    @cached_property
     def statements(self) -> list[StatementRef]:
         return [StatementRef(self.key, s) for s in self.data.statements]
 

@@ -118,8 +118,11 @@ class TermIndex:
     def query(self, terms: Sequence[str], cols: Sequence[int]) -> np.ndarray:
         """Cosines of a free text's terms (weighted by this corpus's IDF) against statements `cols`."""
         ids, weights = self._weights(terms)
-        if not ids or not cols:
+        if not ids or not len(cols):
             return np.zeros(len(cols), dtype=np.float32)
-        columns = {t: n for n, t in enumerate(ids)}
-        q = np.array(weights, dtype=np.float32)
-        return np.clip(self._dense(cols, columns) @ q, 0.0, 1.0)
+        q = np.zeros(len(self.vocabulary), dtype=np.float64)
+        q[ids] = weights
+        # each stored weight times the query's weight for its term, summed per statement
+        running = np.concatenate([[0.0], np.cumsum(self.data * q[self.indices])])
+        per_row = running[self.indptr[1:]] - running[self.indptr[:-1]]
+        return np.clip(per_row[np.asarray(cols, dtype=np.int64)], 0.0, 1.0).astype(np.float32)
