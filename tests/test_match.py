@@ -211,3 +211,17 @@ def test_rejected_pair_frees_its_place_among_the_best_matches(make_corpus):
     corpus = load_corpus(make_corpus(sources=sources, topics=TOPICS, files={"links.yaml": links}))
     result = Matcher(corpus).align_sources("a", "b", 0.0)
     assert [p.b.id for p in result.pairs] == ["y2", "y3", "y4"]
+
+
+def test_shared_topic_beyond_the_first_64_topics_is_seen(make_corpus):
+    topics = [{"key": f"t{n}", "label": f"Topic {n}", "proposition": f"Proposition {n}."} for n in range(70)]
+    a = [{"id": "x", "text": "Alpha beta gamma.", "stances": {"t69": "support"}}]
+    b = [{"id": "same", "text": "Delta epsilon zeta.", "stances": {"t69": "oppose"}},
+         {"id": "other", "text": "Eta theta iota.", "stances": {"t5": "support"}}]
+    # a third source uses every topic, so that t69 sorts past the 64th bit
+    c = [{"id": "all", "text": "Kappa lambda mu.", "stances": {f"t{n}": "neutral" for n in range(70)}}]
+    sources = {"a": {"name": "A", "statements": a}, "b": {"name": "B", "statements": b}, "c": {"name": "C", "statements": c}}
+    m = Matcher(load_corpus(make_corpus(sources=sources, topics=topics)))
+    assert m._curated_bits.shape[1] == 2 and m._topic_column["t69"] >= 64
+    result = m.align_sources("a", "b", 0.55)  # it scores 0.48: only the shared-topic rule (0.55 - 0.1) aligns
+    assert [(p.b.id, p.relation) for p in result.pairs] == [("same", "disagree")]

@@ -270,9 +270,13 @@ class Matcher:
         column = self._topic_column = {k: n for n, k in enumerate(keys)}
         self._curated_rows = np.zeros((len(self.refs), len(keys)), dtype=np.float32)
         self._either_rows = np.zeros((len(self.refs), len(keys)), dtype=np.float32)
+        # the same curated sets as bits, 64 topics a word, for "do these two share a topic?"
+        self._curated_bits = np.zeros((len(self.refs), max(1, -(-len(keys) // 64))), dtype=np.uint64)
         for n, (cur, con) in enumerate(zip(self.curated, self.concepts)):
             self._curated_rows[n, [column[k] for k in cur]] = 1.0
             self._either_rows[n, [column[k] for k in cur | con]] = 1.0
+            for k in cur:
+                self._curated_bits[n, column[k] // 64] |= np.uint64(1) << np.uint64(column[k] % 64)
         self._embeddings: np.ndarray | None = None
         self._centre: np.ndarray | None = None
         self._store = None
@@ -448,30 +452,34 @@ class Matcher:
         # A rejected pair must not take a place among a statement's best matches either.
         undecided = ~np.isin(scored.i * n_refs + scored.j, decided)
         mutual = scored.mutual_top(MUTUAL_K, undecided)
-        chosen = []
-        for n in range(len(scored.i)):
-            i, j = int(scored.i[n]), int(scored.j[n])
-            s = float(scored.combined[n])
-            if not undecided[n]:
-                continue  # curators' decisions are handled below, whatever the score
-            shares_topic = bool(self.curated[i] & self.curated[j])
-            if (s >= threshold and mutual[n]) or shares_topic:
-                chosen.append((1, -s, i, j, scored.signals(n)))
-        for (ra, rb), (decision, _) in sorted(decisions.items()):
+        shares_topic = np.any(self._curated_bits[scored.i] & self._curated_bits[scored.j], axis=1)
+        above = scored.combined.astype(np.float64) >= threshold
+        picked = np.flatnonzero(undecided & ((above & mutual) | shares_topic))
+        rank = self._ref_rank
+        # best first; ties by the statements' refs
+        picked = picked[np.lexsort((rank[scored.j[picked]], rank[scored.i[picked]], -scored.combined[picked]))]
+        confirmed = []
+        for (ra, rb), (decision, _) in decisions.items():
             if decision == "confirmed":
                 i, j = self.position[ra], self.position[rb]
                 one = self.score_pairs(np.array([i]), np.array([j]))
-                chosen.append((0, -float(one.combined[0]), i, j, one.signals(0)))
-        rank = self._ref_rank
-        chosen.sort(key=lambda c: (c[0], c[1], rank[c[2]], rank[c[3]]))
+                confirmed.append((-float(one.combined[0]), int(rank[i]), int(rank[j]), i, j, one.signals(0)))
+        confirmed.sort(key=lambda c: c[:3])
         degree_a: dict[int, int] = {}
         degree_b: dict[int, int] = {}
-        pairs = []
-        for tier, neg, i, j, sig in chosen:
-            if tier == 1 and (degree_a.get(i, 0) >= MAX_LINKS or degree_b.get(j, 0) >= MAX_LINKS):
+        kept = []
+        for neg, _, _, i, j, sig in confirmed:  # curators' links first, whatever the degree
+            degree_a[i] = degree_a.get(i, 0) + 1
+            degree_b[j] = degree_b.get(j, 0) + 1
+            kept.append((i, j, -neg, sig))
+        for n, i, j in zip(picked.tolist(), scored.i[picked].tolist(), scored.j[picked].tolist()):
+            if degree_a.get(i, 0) >= MAX_LINKS or degree_b.get(j, 0) >= MAX_LINKS:
                 continue
             degree_a[i] = degree_a.get(i, 0) + 1
             degree_b[j] = degree_b.get(j, 0) + 1
+            kept.append((i, j, float(scored.combined[n]), scored.signals(n)))
+        pairs = []
+        for i, j, score, sig in kept:
             ra, rb = self.refs[i], self.refs[j]
             relation, topics = relation_of(ra.stances, rb.stances)
             decision = decisions.get((ra.ref, rb.ref))
@@ -482,7 +490,7 @@ class Matcher:
                 topics = tuple(sorted(self.curated[i] & self.curated[j]))
             if not topics:
                 topics = tuple(sorted((self.curated[i] | self.concepts[i]) & (self.curated[j] | self.concepts[j])))
-            pairs.append(Pair(ra, rb, round(-neg, 4), sig, relation, topics, reviewed))
+            pairs.append(Pair(ra, rb, round(score, 4), sig, relation, topics, reviewed))
         pairs.sort(key=lambda p: (-p.score, p.a.ref, p.b.ref))
         matched_a = {p.a.ref for p in pairs}
         matched_b = {p.b.ref for p in pairs}
