@@ -307,8 +307,11 @@ def build_report(corpus: Any, comparison: Comparison, *, corpus_hash: str, versi
 
 
 def _summary(keys, names, n_statements, n_topics, contested, consensus) -> str:
+    if not keys:
+        return "This corpus has no sources yet: add one with 'positions new-source'."
     text = (f"This report compares {len(keys)} source{'s' if len(keys) != 1 else ''} "
-            f"({', '.join(names[k] for k in keys)}): {n_statements} statements on {n_topics} topic{'s' if n_topics != 1 else ''}.")
+            f"({', '.join(names[k] for k in keys)}): {n_statements} statement{'s' if n_statements != 1 else ''} "
+            f"on {n_topics} topic{'s' if n_topics != 1 else ''}.")
     if contested:
         top = contested[0]
         text += (f" The most contested topic is {top.topic.label.lower()}: "

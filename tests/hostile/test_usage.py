@@ -114,6 +114,10 @@ def test_empty_corpus_reports_are_valid(empty_corpus, invoke):
     markdown = run(invoke, "--data", root, "report", status=0).stdout
     check_tables(markdown)
     assert markdown.startswith("# ")
+    if not keys:
+        assert "This corpus has no sources yet: add one with 'positions new-source'." in markdown
+    else:
+        assert "compares 2 sources (A, B): 0 statements on 0 topics." in markdown
     html = run(invoke, "--data", root, "report", "--format", "html", status=0).stdout
     page = Page(html)  # well nested, every tag closed
     assert page.tags["html"] == 1 and page.tags["script"] == 0
