@@ -12,6 +12,18 @@ from typer.testing import CliRunner
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHIPPED_DATA = REPO_ROOT / "data"
 
+
+def benchmark_module(name: str) -> Any:
+    """A script of benchmarks/ imported as a module (the repository root is not on sys.path)."""
+    import importlib
+    import sys
+
+    sys.path.insert(0, str(REPO_ROOT))
+    try:
+        return importlib.import_module(f"benchmarks.{name}")
+    finally:
+        sys.path.remove(str(REPO_ROOT))
+
 # Three topics: enough for did-you-mean hints and for --topic filtering.
 DEFAULT_TOPICS: list[dict[str, Any]] = [
     {

@@ -14,18 +14,15 @@ from pathlib import Path
 
 import pytest
 
+from conftest import benchmark_module
+
 REPO = Path(__file__).resolve().parents[1]
 SCALE = REPO / "benchmarks" / "scale.py"
 
 
 @pytest.fixture(scope="module")
 def scale_module():
-    sys.path.insert(0, str(REPO))
-    try:
-        from benchmarks import scale
-    finally:
-        sys.path.remove(str(REPO))
-    return scale
+    return benchmark_module("scale")
 
 
 @pytest.fixture(scope="module")

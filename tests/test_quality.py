@@ -12,18 +12,15 @@ from pathlib import Path
 
 import pytest
 
+from conftest import benchmark_module
+
 REPO = Path(__file__).resolve().parents[1]
 ARGKP = REPO.parent / "shared" / "benchmarks" / "argkp2021"
 
 
 @pytest.fixture(scope="module")
 def figures():
-    sys.path.insert(0, str(REPO))
-    try:
-        from benchmarks.alignment import evaluate
-    finally:
-        sys.path.remove(str(REPO))
-    return evaluate()
+    return benchmark_module("alignment").evaluate()
 
 
 def test_gold_recall_floor(figures):

@@ -117,13 +117,20 @@ def write_output(path: Path, text: str) -> Path:
         raise RefusedError(
             f"refusing to write '{shown}': it {'is' if target.exists() else 'would be'} {what} of a corpus; "
             "give another file name, e.g. report.md")
+    write_reporting(target, data, shown, "; choose another folder")
+    return path
+
+
+def write_reporting(path: Path, data: bytes, shown: str, permission_hint: str = "") -> None:
+    """write_atomic, with a failure raised as a FilesystemError that names `shown`."""
+    from positions.errors import FilesystemError
+
     try:
-        write_atomic(target, data)
+        write_atomic(path, data)
     except PermissionError:
-        raise FilesystemError(f"cannot write '{shown}': permission denied; choose another folder")
+        raise FilesystemError(f"cannot write '{shown}': permission denied{permission_hint}")
     except OSError as exc:
         raise FilesystemError(f"cannot write '{shown}': {exc.strerror or exc}")
-    return path
 
 
 def corpus_file_kind(path: Path) -> str | None:

@@ -269,14 +269,9 @@ def check_writable_file(path: Path) -> None:
 
 
 def _write(path: Path, data: bytes) -> None:
-    from positions.cache import write_atomic
+    from positions.cache import write_reporting
 
-    try:
-        write_atomic(path, data)
-    except PermissionError:
-        raise FilesystemError(f"cannot write '{display_path(path)}': permission denied")
-    except OSError as exc:
-        raise FilesystemError(f"cannot write '{display_path(path)}': {exc.strerror or exc}")
+    write_reporting(path, data, display_path(path))
 
 
 def validate_source_text(text: str, path: Path, topic_keys: list[str] | None) -> Any:

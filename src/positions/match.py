@@ -501,7 +501,7 @@ class Matcher:
 
     def _candidate_scores(self, ia: list[int], ib: list[int], floor: float | None = None) -> "Scored":
         """Scores of every pair of the two sources, or of the candidate pairs when there are too
-        many; with a floor, only the pairs that reach it."""
+        many; the floor lets scoring skip rapidfuzz where it cannot lift a pair to the floor."""
         if len(ia) * len(ib) > DENSE_PAIR_LIMIT:
             return self.score_pairs(*self.candidate_pairs(ia, ib), floor=floor)
         if not ia or not ib:
@@ -509,9 +509,9 @@ class Matcher:
         combined, sig = self.score_block(ia, ib, floor)
         pi = np.repeat(np.asarray(ia, dtype=np.int64), len(ib))
         pj = np.tile(np.asarray(ib, dtype=np.int64), len(ia))
-        scored = Scored(pi, pj, combined.reshape(-1), sig["lexical"].reshape(-1), sig["semantic"].reshape(-1),
-                        sig["topics"].reshape(-1))
-        return scored if floor is None else scored.where(scored.combined.astype(np.float64) >= floor)
+        # pairs below the floor stay in: align_sources leaves them out, with the candidates' too
+        return Scored(pi, pj, combined.reshape(-1), sig["lexical"].reshape(-1), sig["semantic"].reshape(-1),
+                      sig["topics"].reshape(-1))
 
     def _link_decisions(self, first: str, second: str) -> dict[tuple[str, str], tuple[str, str | None]]:
         """Curators' decisions between two sources, keyed (ref in first, ref in second)."""
