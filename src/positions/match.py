@@ -42,8 +42,6 @@ MAX_LINKS = 4
 MUTUAL_K = 3
 # Above this many pairs per source pair, lexical scores are computed for candidates only.
 DENSE_PAIR_LIMIT = 2_000_000
-CANDIDATES_PER_STATEMENT = 20
-CANDIDATE_BLOCK = 2048  # rows of embedding similarities computed at a time when finding candidates
 RELATIONS = ("disagree", "agree", "related")
 
 
@@ -280,6 +278,7 @@ class Matcher:
         self._embeddings: np.ndarray | None = None
         self._centre: np.ndarray | None = None
         self._store = None
+        self._clusters = None  # of the embeddings, for candidate pairs (built when first needed)
         self._links = corpus.links
 
     # -- signals ---------------------------------------------------------------------------
@@ -380,50 +379,38 @@ class Matcher:
         scored = Scored(pi, pj, combined, lexical, semantic, topics)
         return scored if floor is None else scored.where(combined.astype(np.float64) >= floor)
 
+    def cheap_block(self, ia: list[int], ib: list[int]) -> np.ndarray:
+        """The combined score of ia (rows) against ib (columns) less its rapidfuzz part: a lower
+        bound of the combined score, within `_fuzzy_reach` of it."""
+        w = self.weights
+        emb = self.embeddings
+        return (w.lexical * (1.0 - w.fuzzy) * self.terms.matrix(ia, ib) + w.semantic * semantic_matrix(emb[ia], emb[ib])
+                + w.topics * self._topic_matrix(ia, ib)).astype(np.float32)
+
     def candidate_pairs(self, ia: list[int], ib: list[int]) -> tuple[np.ndarray, np.ndarray]:
-        """The likeliest pairs only, for source pairs too large to score every pair: each
-        statement's CANDIDATES_PER_STATEMENT nearest neighbours in the other source by embedding,
-        in both directions, and the same among the statements that share each curated topic (the
-        shared-topic rule aligns pairs that are not near in meaning). benchmarks/scale.py measures
-        what this costs in recall against scoring every pair."""
+        """The likeliest pairs only, for source pairs too large to score every pair (candidates.py
+        says how they are found)."""
+        from positions import candidates
+
         ia_a, ib_a = np.asarray(ia, dtype=np.int64), np.asarray(ib, dtype=np.int64)
-        codes = [self._nearest_codes(ia_a, ib_a)]
+        n = len(self.refs)
+        emb = self.embeddings
+        if self._clusters is None:
+            self._clusters = candidates.EmbeddingClusters.fit(emb)
+        codes = [self._clusters.nearest_codes(emb, ia_a, ib_a, candidates.NEIGHBOURS, candidates.PROBES),
+                 candidates.swapped_codes(self._clusters.nearest_codes(emb, ib_a, ia_a, candidates.NEIGHBOURS, candidates.PROBES), n)]
+        for rows, cols, swap in ((ia_a, ib_a, False), (ib_a, ia_a, True)):
+            r, c = self.terms.shared_term_partners(rows, cols, candidates.NEIGHBOURS, candidates.TERMS_PER_STATEMENT,
+                                                   candidates.MAX_POSTINGS)
+            codes.append(c * n + r if swap else r * n + c)
         cur_a, cur_b = self._curated_rows[ia_a], self._curated_rows[ib_a]
         for t in range(cur_a.shape[1]):
             rows, cols = ia_a[cur_a[:, t] > 0], ib_a[cur_b[:, t] > 0]
             if len(rows) and len(cols):
-                codes.append(self._nearest_codes(rows, cols))
+                scores = self.cheap_block(rows.tolist(), cols.tolist())
+                codes.append(candidates.block_top_codes(scores, rows, cols, candidates.PER_TOPIC, n))
         pairs = np.unique(np.concatenate(codes))
-        n = np.int64(len(self.refs))
         return pairs // n, pairs % n
-
-    def _nearest_codes(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-        """Pair codes (row * n + col) of each row's and each column's k nearest by embedding,
-        computing each block of similarities once."""
-        emb = self.embeddings
-        n = np.int64(len(self.refs))
-        k = min(CANDIDATES_PER_STATEMENT, len(rows), len(cols))
-        if not k:
-            return np.zeros(0, dtype=np.int64)
-        other = emb[cols]
-        codes = []
-        best_sims = np.full((k, len(cols)), -np.inf, dtype=np.float32)  # each column's best so far
-        best_rows = np.zeros((k, len(cols)), dtype=np.int64)
-        for start in range(0, len(rows), CANDIDATE_BLOCK):
-            block = rows[start:start + CANDIDATE_BLOCK]
-            sims = emb[block] @ other.T
-            top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-            codes.append(np.repeat(block, k) * n + cols[top].reshape(-1))
-            kc = min(k, len(block))
-            col_top = np.argpartition(-sims, kc - 1, axis=0)[:kc]
-            merged_sims = np.vstack([best_sims, np.take_along_axis(sims, col_top, axis=0)])
-            merged_rows = np.vstack([best_rows, block[col_top]])
-            keep = np.argpartition(-merged_sims, k - 1, axis=0)[:k]
-            best_sims = np.take_along_axis(merged_sims, keep, axis=0)
-            best_rows = np.take_along_axis(merged_rows, keep, axis=0)
-        filled = np.isfinite(best_sims)
-        codes.append(best_rows[filled] * n + np.broadcast_to(cols, best_rows.shape)[filled])
-        return np.concatenate(codes)
 
     # -- alignment -------------------------------------------------------------------------
 

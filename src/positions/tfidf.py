@@ -63,17 +63,16 @@ class TermIndex:
         norm = math.sqrt(sum(x * x for x in weights) + unknown) or 1.0
         return ids, [x / norm for x in weights]
 
-    def _row(self, i: int) -> tuple[np.ndarray, np.ndarray]:
-        return self.indices[self.indptr[i]:self.indptr[i + 1]], self.data[self.indptr[i]:self.indptr[i + 1]]
-
-    def _dense(self, rows: Sequence[int], columns: dict[int, int]) -> np.ndarray:
-        out = np.zeros((len(rows), len(columns)), dtype=np.float32)
-        for r, i in enumerate(rows):
-            ids, w = self._row(i)
-            for t, x in zip(ids.tolist(), w.tolist()):
-                c = columns.get(t)
-                if c is not None:
-                    out[r, c] = x
+    def _dense(self, rows: Sequence[int], shared: np.ndarray) -> np.ndarray:
+        """Weights of statements `rows` over the sorted term ids `shared` (other terms dropped)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        v = np.int64(len(self.vocabulary) + 1)
+        keys, weights = self._expand(rows, v)
+        terms = keys % v
+        column = np.minimum(np.searchsorted(shared, terms), len(shared) - 1)
+        kept = shared[column] == terms
+        out = np.zeros((len(rows), len(shared)), dtype=np.float32)
+        out[(keys // v)[kept], column[kept]] = weights[kept]
         return out
 
     def matrix(self, rows: Sequence[int], cols: Sequence[int]) -> np.ndarray:
@@ -83,15 +82,12 @@ class TermIndex:
         shared = np.intersect1d(self._terms_of(rows), self._terms_of(cols))
         if not len(shared):
             return np.zeros((len(rows), len(cols)), dtype=np.float32)
-        columns = {int(t): n for n, t in enumerate(shared)}
-        return np.clip(self._dense(rows, columns) @ self._dense(cols, columns).T, 0.0, 1.0)
+        return np.clip(self._dense(rows, shared) @ self._dense(cols, shared).T, 0.0, 1.0)
 
     def _terms_of(self, rows: Sequence[int]) -> np.ndarray:
-        rows = np.asarray(rows, dtype=np.int64)
-        starts, ends = self.indptr[rows], self.indptr[rows + 1]
-        if not len(rows):
-            return np.zeros(0, dtype=np.int64)
-        return np.unique(np.concatenate([self.indices[s:e] for s, e in zip(starts.tolist(), ends.tolist())]))
+        v = np.int64(len(self.vocabulary) + 1)
+        keys, _ = self._expand(np.asarray(rows, dtype=np.int64), v)
+        return np.unique(keys % v)
 
     def pairwise(self, left: Sequence[int], right: Sequence[int]) -> np.ndarray:
         """Cosine of left[k] with right[k] for each k (vectorised: no Python loop over pairs)."""
@@ -102,10 +98,14 @@ class TermIndex:
         v = np.int64(len(self.vocabulary) + 1)
         lk, lw = self._expand(left, v)
         rk, rw = self._expand(right, v)
-        # (pair, term) keys are unique on each side, so matching keys are the shared terms of a pair
-        common, li, ri = np.intersect1d(lk, rk, assume_unique=True, return_indices=True)
-        out = np.zeros(len(left), dtype=np.float64)
-        np.add.at(out, common // v, lw[li].astype(np.float64) * rw[ri])
+        if not len(lk) or not len(rk):
+            return np.zeros(len(left), dtype=np.float32)
+        # (pair, term) keys are unique and ascending on each side (rows store their terms in
+        # ascending order), so a binary search finds each pair's shared terms
+        ri = np.minimum(np.searchsorted(rk, lk), len(rk) - 1)
+        li = np.flatnonzero(rk[ri] == lk)
+        ri = ri[li]
+        out = np.bincount(lk[li] // v, weights=lw[li].astype(np.float64) * rw[ri], minlength=len(left))
         return np.clip(out, 0.0, 1.0).astype(np.float32)
 
     def _expand(self, rows: np.ndarray, v: np.int64) -> tuple[np.ndarray, np.ndarray]:
@@ -126,3 +126,48 @@ class TermIndex:
         running = np.concatenate([[0.0], np.cumsum(self.data * q[self.indices])])
         per_row = running[self.indptr[1:]] - running[self.indptr[:-1]]
         return np.clip(per_row[np.asarray(cols, dtype=np.int64)], 0.0, 1.0).astype(np.float32)
+
+    def shared_term_partners(self, rows: Sequence[int], cols: Sequence[int], k: int, terms_per_row: int,
+                             max_postings: int) -> tuple[np.ndarray, np.ndarray]:
+        """Each row's k best columns by the part of their cosine that comes from the row's
+        `terms_per_row` heaviest terms used by at most `max_postings` of the columns (an inverted
+        index: the cost is bounded by rows * terms_per_row * max_postings, whatever the sizes).
+        Returns (row, col) statement pairs, row-major, best first within a row."""
+        rows = np.asarray(rows, dtype=np.int64)
+        cols = np.asarray(cols, dtype=np.int64)
+        none = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+        if not len(rows) or not len(cols) or not k:
+            return none
+        v = np.int64(len(self.vocabulary) + 1)
+        # postings of the columns: their (term, column, weight), sorted by term
+        ckeys, cweights = self._expand(cols, v)
+        cterm, ccol = ckeys % v, ckeys // v
+        order = np.argsort(cterm, kind="stable")
+        cterm, ccol, cweights = cterm[order], ccol[order], cweights[order]
+        df = np.bincount(cterm, minlength=int(v))
+        starts = np.concatenate([[0], np.cumsum(df)])
+        # each row's heaviest terms among those rare enough in the columns
+        rkeys, rweights = self._expand(rows, v)
+        rterm, rrow = rkeys % v, rkeys // v
+        usable = (df[rterm] > 0) & (df[rterm] <= max_postings)
+        rterm, rrow, rweights = rterm[usable], rrow[usable], rweights[usable]
+        heaviest = np.lexsort((rterm, -rweights, rrow))
+        rterm, rrow, rweights = rterm[heaviest], rrow[heaviest], rweights[heaviest]
+        first = np.searchsorted(rrow, rrow)  # index of each row's first entry
+        chosen = np.arange(len(rrow)) - first < terms_per_row
+        rterm, rrow, rweights = rterm[chosen], rrow[chosen], rweights[chosen]
+        if not len(rterm):
+            return none
+        # join: every (row entry, posting of its term)
+        lengths = df[rterm]
+        entry = np.repeat(np.arange(len(rterm)), lengths)
+        offsets = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        posting = starts[rterm][entry] + offsets
+        code = rrow[entry] * np.int64(len(cols)) + ccol[posting]
+        unique, inverse = np.unique(code, return_inverse=True)
+        score = np.bincount(inverse, weights=rweights[entry].astype(np.float64) * cweights[posting])
+        r, c = unique // len(cols), unique % len(cols)
+        best = np.lexsort((c, -score, r))
+        r, c = r[best], c[best]
+        keep = np.arange(len(r)) - np.searchsorted(r, r) < k
+        return rows[r[keep]], cols[c[keep]]
