@@ -202,6 +202,18 @@ def _row_set_cosines(a_rows: np.ndarray, b_rows: np.ndarray) -> np.ndarray:
     return np.divide(shared, sizes, out=np.zeros_like(shared), where=sizes > 0)
 
 
+PAIR_CHUNK = 8192  # pairs whose embeddings are gathered at a time: large gathers cost page faults
+
+
+def _row_dots(rows: np.ndarray, pi: np.ndarray, pj: np.ndarray) -> np.ndarray:
+    """rows[pi[k]] . rows[pj[k]] for each k."""
+    out = np.empty(len(pi), dtype=np.float32)
+    for start in range(0, len(pi), PAIR_CHUNK):
+        end = start + PAIR_CHUNK
+        out[start:end] = np.einsum("ij,ij->i", rows[pi[start:end]], rows[pj[start:end]])
+    return out
+
+
 @dataclass(frozen=True)
 class Scored:
     """Scored pairs of statements, as parallel arrays: statement i[k] against j[k]."""
@@ -325,10 +337,14 @@ class Matcher:
 
     def _topic_pairs(self, pi: np.ndarray, pj: np.ndarray) -> np.ndarray:
         """The topic signal of pi[k] against pj[k] for each k."""
-        ca, cb = self._curated_rows[pi], self._curated_rows[pj]
-        ea, eb = self._either_rows[pi], self._either_rows[pj]
-        both = ca.any(axis=1) & cb.any(axis=1)
-        return np.where(both, _row_set_cosines(ca, cb), self.weights.concept_discount * _row_set_cosines(ea, eb)).astype(np.float32)
+        out = np.empty(len(pi), dtype=np.float32)
+        for start in range(0, len(pi), PAIR_CHUNK):
+            a, b = pi[start:start + PAIR_CHUNK], pj[start:start + PAIR_CHUNK]
+            ca, cb = self._curated_rows[a], self._curated_rows[b]
+            both = ca.any(axis=1) & cb.any(axis=1)
+            either = _row_set_cosines(self._either_rows[a], self._either_rows[b])
+            out[start:start + PAIR_CHUNK] = np.where(both, _row_set_cosines(ca, cb), self.weights.concept_discount * either)
+        return out
 
     def score_block(self, ia: list[int], ib: list[int], floor: float | None = None
                     ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
@@ -362,7 +378,7 @@ class Matcher:
         w = self.weights
         pi, pj = np.asarray(pi, dtype=np.int64), np.asarray(pj, dtype=np.int64)
         emb = self.embeddings
-        semantic = np.clip(np.einsum("ij,ij->i", emb[pi], emb[pj]), 0.0, 1.0).astype(np.float32)
+        semantic = np.clip(_row_dots(emb, pi, pj), 0.0, 1.0)
         tfidf = self.terms.pairwise(pi, pj)
         topics = self._topic_pairs(pi, pj)
         share = w.fuzzy
