@@ -130,6 +130,26 @@ def test_show_table_topic_filter(run_on):
     assert "mixed-market" not in out and "plain" not in out
 
 
+def test_show_one_statement_by_its_reference(run_on):
+    out = ok(run_on("show", "moj/upw-visible")).stdout
+    assert "upw-visible" in out and "Ministry of Justice" in out
+    assert "mixed-market" not in out and "plain" not in out
+    payload = load_json(run_on("show", "moj/upw-visible", "--format", "json"))
+    assert [st["id"] for st in payload["statements"]] == ["upw-visible"]
+    assert payload["source"]["key"] == "moj"
+
+
+@pytest.mark.parametrize("ref, message", [
+    ("moj/upw-visibl", "unknown statement 'moj/upw-visibl'; did you mean 'moj/upw-visible'?"),
+    ("mj/upw-visible", "unknown source 'mj'; did you mean 'moj'?"),
+    ("moj/", "unknown source 'moj/'; did you mean 'moj'?"),
+])
+def test_show_unknown_statement_is_a_usage_error(run_on, ref, message):
+    result = run_on("show", ref)
+    assert result.exit_code == 2
+    assert message in result.stderr and "Traceback" not in result.output
+
+
 def test_show_json_contract(run_on):
     payload = load_json(run_on("show", "alliance", "--format", "json"))
     assert {"source", "statements"} <= set(payload)

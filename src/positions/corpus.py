@@ -522,6 +522,20 @@ def require_sources(corpus: Any, keys: list[str]) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
+def require_statement(corpus: Any, ref: str) -> Any:
+    """The statement SOURCE/ID, checked against the corpus; UsageError with a did-you-mean hint."""
+    from positions.models import is_statement_ref
+
+    if not is_statement_ref(ref):
+        raise UsageError(f"'{ref}' is not a statement reference; write SOURCE/ID, e.g. alliance/publicly-owned-service")
+    source = ref.partition("/")[0]
+    require_sources(corpus, [source])
+    statement = corpus.statement(ref)
+    if statement is None:
+        raise UsageError(unknown_name_message("statement", ref, [r.ref for r in corpus.source_map[source].statements]))
+    return statement
+
+
 def require_topics(corpus: Any, keys: list[str]) -> list[str]:
     known = [t.key for t in corpus.topics]
     for key in keys:

@@ -508,18 +508,10 @@ class LinkWrite:
 def check_link_refs(corpus: Any, a: str, b: str) -> tuple[str, str]:
     """Two statement refs of two different sources, checked against the corpus; UsageError with a
     did-you-mean hint otherwise."""
-    from positions.errors import unknown_name_message
-    from positions.models import STATEMENT_REF_PATTERN
+    from positions.corpus import require_statement
 
     for ref in (a, b):
-        if not re.match(STATEMENT_REF_PATTERN, ref):
-            raise UsageError(f"'{ref}' is not a statement reference; write SOURCE/ID, e.g. alliance/publicly-owned-service")
-        source, _, sid = ref.partition("/")
-        if source not in corpus.source_map:
-            raise UsageError(unknown_name_message("source", source, corpus.source_keys))
-        if corpus.statement(ref) is None:
-            known = [r.ref for r in corpus.source_map[source].statements]
-            raise UsageError(unknown_name_message("statement", ref, known))
+        require_statement(corpus, ref)
     if a.partition("/")[0] == b.partition("/")[0]:
         raise UsageError(f"{a} and {b} are in the same source; a link joins statements of two different sources")
     return a, b

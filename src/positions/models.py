@@ -155,6 +155,13 @@ DECISIONS = ("confirmed", "rejected")
 LINK_RELATIONS = ("agree", "disagree", "related")
 STATEMENT_REF_PATTERN = r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*/[a-z0-9]+(?:-[a-z0-9]+)*$"
 _STATEMENT_REF_RE = re.compile(STATEMENT_REF_PATTERN)
+
+
+def is_statement_ref(text: str) -> bool:
+    """Whether text is written as SOURCE/ID."""
+    return bool(_STATEMENT_REF_RE.match(text))
+
+
 _ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 

@@ -32,22 +32,29 @@ def sources(fmt: ListFormat = typer.Option(ListFormat.table, "--format", help="t
 
 @app.command()
 def show(
-    key: str = typer.Argument(..., help="Source key, e.g. alliance."),
+    key: str = typer.Argument(..., help="Source key, e.g. alliance; or one statement as SOURCE/ID, e.g. moj/workforce-strategy."),
     topic: list[str] = typer.Option([], "--topic", "-t", help="Only statements on this topic (repeatable)."),
     fmt: ListFormat = typer.Option(ListFormat.table, "--format", help="table or json."),
 ) -> None:
-    """Show a source's statements with section, topics and stances.
+    """Show a source's statements with section, topics and stances (or one statement, given as
+    SOURCE/ID as compare and search print it).
 
     Example: positions show alliance --topic public-ownership
     """
-    from positions.corpus import require_sources, require_topics
+    from positions.corpus import require_sources, require_statement, require_topics
+    from positions.models import is_statement_ref
     from positions.summary import source_record, statement_record, statements_on_topics
 
     corpus = _corpus()
-    require_sources(corpus, [key])
+    if is_statement_ref(key):
+        chosen = [require_statement(corpus, key)]
+        key = key.partition("/")[0]
+    else:
+        require_sources(corpus, [key])
+        chosen = corpus.source_map[key].statements
     topics = require_topics(corpus, topic)
     source = corpus.source_map[key]
-    statements = [statement_record(r) for r in statements_on_topics(source.statements, topics)]
+    statements = [statement_record(r) for r in statements_on_topics(chosen, topics)]
     record = source_record(source)
     if fmt is ListFormat.json:
         from positions.render.json import to_json
