@@ -21,9 +21,10 @@ from positions.errors import Problem, display_path
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 32
 # Values (scalars, lists and mappings) in one file. Parsing costs about 50 microseconds a value, so
-# this bounds a file's parse at a few seconds while leaving room for about 7,000 statements in one
-# source (benchmarks/scale.py); the largest shipped file holds under 1,000.
-MAX_NODES = 60_000
+# this bounds a file's parse at under ten seconds while leaving room for about 18,000 statements in
+# one source (the largest source of benchmarks/scale.py at 50k holds 7,961, the largest shipped one
+# under 100); MAX_FILE_BYTES usually binds first.
+MAX_NODES = 150_000
 _CORE_TAG_PREFIX = "tag:yaml.org,2002:"
 _CORE_TAGS = ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")
 
@@ -132,49 +133,60 @@ def _tag_message(tag: Any) -> str:
     return f"uses the tag '{short}'; tags are not allowed in corpus files (they can build objects), remove it"
 
 
-def _check_events(yaml: Any, text: str, shown: str) -> None:
-    """Reject aliases, tags, several documents, deep nesting and too many values before building anything."""
-    from ruamel.yaml.events import (
-        AliasEvent,
-        CollectionEndEvent,
-        CollectionStartEvent,
-        DocumentStartEvent,
-        NodeEvent,
-    )
+def _guarded_yaml(shown: str) -> Any:
+    """A round-trip loader that refuses aliases, anchors, tags, several documents, deep nesting and
+    too many values while it composes the file, before anything is constructed (one parse, where
+    checking the events first and loading after would parse twice)."""
+    from ruamel.yaml.composer import Composer
+    from ruamel.yaml.events import AliasEvent, CollectionStartEvent, StreamEndEvent
 
-    depth = 0
-    documents = 0
-    nodes = 0
-    anchored = None
-    for event in yaml.parse(text):
-        if isinstance(event, DocumentStartEvent):
-            documents += 1
-            if documents > 1:
-                raise YamlProblems([_mark_problem(shown, event.start_mark,
+    class GuardedComposer(Composer):
+        values = 0
+        nesting = 0
+        anchored: Any = None
+
+        def get_single_node(self) -> Any:
+            self.parser.get_event()  # stream start
+            document = None
+            if not self.parser.check_event(StreamEndEvent):
+                document = self.compose_document()
+            if not self.parser.check_event(StreamEndEvent):
+                raise YamlProblems([_mark_problem(shown, self.parser.peek_event().start_mark,
                     "holds more than one YAML document ('---'); keep one document per file")])
-        if isinstance(event, AliasEvent):
-            raise YamlProblems([_mark_problem(shown, event.start_mark,
-                f"uses the alias '*{event.anchor}'; aliases are not allowed, write the value out")])
-        if isinstance(event, NodeEvent):
-            nodes += 1
-            if nodes > MAX_NODES:
+            if self.anchored is not None:  # reported after aliases: an alias is the graver fault
+                raise YamlProblems([_mark_problem(shown, self.anchored.start_mark,
+                    f"defines the anchor '&{self.anchored.anchor}'; anchors are not allowed, remove it")])
+            self.parser.get_event()  # stream end
+            return document
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            event = self.parser.peek_event()
+            if isinstance(event, AliasEvent):
+                raise YamlProblems([_mark_problem(shown, event.start_mark,
+                    f"uses the alias '*{event.anchor}'; aliases are not allowed, write the value out")])
+            self.values += 1
+            if self.values > MAX_NODES:
                 raise YamlProblems([_mark_problem(shown, event.start_mark, (
                     f"holds more than {MAX_NODES:,} values; split the source into several sources"))])
-            if anchored is None and getattr(event, "anchor", None):
-                anchored = event
+            if self.anchored is None and getattr(event, "anchor", None):
+                self.anchored = event
             tag = getattr(event, "tag", None)
             if tag is not None:
                 raise YamlProblems([_mark_problem(shown, event.start_mark, _tag_message(tag))])
-        if isinstance(event, CollectionStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise YamlProblems([_mark_problem(shown, event.start_mark,
-                    f"is nested more than {MAX_DEPTH} levels deep; a corpus file needs at most 4")])
-        elif isinstance(event, CollectionEndEvent):
-            depth -= 1
-    if anchored is not None:
-        raise YamlProblems([_mark_problem(shown, anchored.start_mark,
-            f"defines the anchor '&{anchored.anchor}'; anchors are not allowed, remove it")])
+            collection = isinstance(event, CollectionStartEvent)
+            if collection:
+                self.nesting += 1
+                if self.nesting > MAX_DEPTH:
+                    raise YamlProblems([_mark_problem(shown, event.start_mark,
+                        f"is nested more than {MAX_DEPTH} levels deep; a corpus file needs at most 4")])
+            node = super().compose_node(parent, index)
+            if collection:
+                self.nesting -= 1
+            return node
+
+    yaml = round_trip_yaml()
+    yaml.Composer = GuardedComposer
+    return yaml
 
 
 _TIMESTAMP_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt \t]|$)")
@@ -211,9 +223,8 @@ def load_yaml(path: Path, text: str | None = None) -> Any:
     shown = display_path(path)
     if text is None:
         text = read_text(path)
-    yaml = round_trip_yaml()
+    yaml = _guarded_yaml(shown)
     try:
-        _check_events(yaml, text, shown)
         data = yaml.load(text)
     except YamlProblems:
         raise

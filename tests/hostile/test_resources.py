@@ -38,9 +38,9 @@ HOSTILE = {
     "100,000-character quote": (lambda p: p.write_text(
         "name: x\nstatements:\n  - id: a\n    text: " + "word " * 20_000 + "\n"), "'text' is too long"),
     "60,000 statements": (lambda p: p.write_text("name: x\nstatements:\n" + "".join(
-        f"  - id: s{i}\n    text: t{i}\n" for i in range(60_000))), "holds more than 60,000 values"),
+        f"  - id: s{i}\n    text: t{i}\n" for i in range(60_000))), "holds more than 150,000 values"),
     "500,000-item list": (lambda p: p.write_text("name: x\nauthors: [" + ", ".join(["a"] * 500_000) + "]\n"),
-                          "holds more than 60,000 values"),
+                          "holds more than 150,000 values"),
 }
 
 

@@ -175,14 +175,14 @@ def test_deep_nesting_is_rejected(make_corpus, invoke, body, line, column):
 
 
 def test_too_many_values_are_refused_before_building_them(make_corpus, invoke):
-    # Values cost time to parse (about 50 microseconds each): a file is refused at its 60,001st.
+    # Values cost time to parse (about 50 microseconds each): a file is refused at its 150,001st.
     # Nodes: the mapping, "name", "Foo", "authors", the list; then the items.
-    items = 70_000
+    items = 160_000
     body = "name: Foo\nauthors: [" + ", ".join(["a"] * items) + "]\n" + STATEMENT
-    nth_item = 60_001 - 5
+    nth_item = 150_001 - 5
     expect_problems(invoke, one_source(make_corpus, body), [
         (X, 2, len("authors: [") + 3 * (nth_item - 1) + 1,
-         "holds more than 60,000 values; split the source into several sources")])
+         "holds more than 150,000 values; split the source into several sources")])
 
 
 @pytest.mark.parametrize(("body", "line", "column", "fragment"), [
