@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Annotated, Literal
@@ -25,19 +24,21 @@ _DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 # Bidirectional embeddings, overrides and isolates can make a quote display differently from
 # what it says ("Trojan Source"); plain RTL/LTR marks are legitimate and allowed.
 _BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Control characters (Unicode category Cc: U+0000-U+001F, U+007F-U+009F) other than newline and
+# tab, and the bidi controls: one search instead of a look at every character.
+_UNCLEAN_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def check_clean_text(value: str) -> str:
     """Reject control characters and bidi overrides that would let a quote hide or disguise text."""
-    for ch in value:
-        if ch in "\n\t":
-            continue
+    found = _UNCLEAN_RE.search(value)
+    if found:
+        ch = found.group()
         if ch in _BIDI_CONTROLS:
             raise ValueError(
                 f"contains the invisible direction-override character U+{ord(ch):04X}; remove it"
             )
-        if unicodedata.category(ch) == "Cc":
-            raise ValueError(f"contains the control character U+{ord(ch):04X}; remove it")
+        raise ValueError(f"contains the control character U+{ord(ch):04X}; remove it")
     return value
 
 
