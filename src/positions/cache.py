@@ -48,7 +48,8 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 # Everything positions writes in the cache folder, and nothing else: clearing must never delete
 # files that are not ours, even when $POSITIONS_CACHE_DIR points at a folder the user shares.
-CACHE_FILE_PATTERNS = ("parsed-*.json", "embeddings-*.npz", "answer-*.out", ".parsed-*.tmp", ".embeddings-*.tmp", ".answer-*.tmp")
+CACHE_FILE_PATTERNS = ("parsed-*.json", "embeddings-*.npz", "scores-*.npz", "answer-*.out",
+                       ".parsed-*.tmp", ".embeddings-*.tmp", ".scores-*.tmp", ".answer-*.tmp")
 
 
 def cache_files(folder: Path | None = None) -> list[Path]:

@@ -291,6 +291,7 @@ class Matcher:
         self._centre: np.ndarray | None = None
         self._store = None
         self._clusters = None  # of the embeddings, for candidate pairs (built when first needed)
+        self._score_caches: dict = {}
         self._links = corpus.links
 
     # -- signals ---------------------------------------------------------------------------
@@ -448,8 +449,7 @@ class Matcher:
         floor = threshold - TOPIC_MARGIN
         # Only pairs that clear the lower (shared-topic) bar can be aligned on their score, and a
         # pair's rank among its statement's matches depends only on the pairs that score higher.
-        scored = self._candidate_scores(ia, ib, floor)
-        scored = scored.where(scored.combined.astype(np.float64) >= floor)
+        scored = self._scores_above(first, second, ia, ib, floor)
         n_refs = np.int64(len(self.refs))
         decided = np.array([self.position[ra] * n_refs + self.position[rb] for ra, rb in decisions], dtype=np.int64)
         # A rejected pair must not take a place among a statement's best matches either.
@@ -501,6 +501,38 @@ class Matcher:
         only_b = tuple(self.refs[j] for j in ib if self.refs[j].ref not in matched_b)
         result = SourcePairComparison(first, second, tuple(pairs), only_a, only_b)
         return result if first == a else _swap(result)
+
+    def _scores_above(self, first: str, second: str, ia: list[int], ib: list[int], floor: float) -> "Scored":
+        """The scored pairs of two sources that reach the floor; read from the score cache when the
+        source pair is large and an earlier run saved them (score_cache.py)."""
+        from positions import score_cache
+
+        cache = self._score_cache(floor) if self.use_cache and len(ia) * len(ib) >= score_cache.MIN_PAIRS else None
+        if cache is not None:
+            saved = cache.get(first, second, len(self.refs))
+            if saved is not None:
+                return Scored(**saved)
+        scored = self._candidate_scores(ia, ib, floor)
+        scored = scored.where(scored.combined.astype(np.float64) >= floor)
+        if cache is not None:
+            cache.put(first, second, {name: getattr(scored, name) for name in score_cache.FIELDS})
+        return scored
+
+    def _score_cache(self, floor: float):
+        """The score cache of this corpus, weights, floor and code."""
+        from positions import __version__, score_cache
+        from positions.answers import code_fingerprint
+        from positions.cache import cache_dir
+        from positions.embed import MODEL_ID
+
+        if floor not in self._score_caches:
+            parts = [__version__, code_fingerprint(), MODEL_ID, repr(self.weights), repr(float(floor)),
+                     repr(DENSE_PAIR_LIMIT)]
+            parts += [t.model_dump_json() for t in self.corpus.topics]
+            for r in self.refs:
+                parts += [r.ref, r.text, repr(sorted(r.stances.items()))]
+            self._score_caches[floor] = score_cache.ScoreCache(cache_dir(), score_cache.scores_key(parts))
+        return self._score_caches[floor]
 
     def _candidate_scores(self, ia: list[int], ib: list[int], floor: float | None = None) -> "Scored":
         """Scores of every pair of the two sources, or of the candidate pairs when there are too
