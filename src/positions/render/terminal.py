@@ -89,6 +89,7 @@ def topics_table(rows: list[dict], source_keys: list[str]) -> Any:
 
 
 RELATION_STYLE = {"disagree": "red", "agree": "green", "related": "blue"}
+TOPIC_WIDTH = 16  # the widest the topic column of a pair table gets
 
 
 def _quote_cell(q: Any) -> Any:
@@ -106,16 +107,20 @@ def pair_table(report: Any, title: str, pairs: tuple, a_name: str, b_name: str, 
     from rich.table import Table
 
     table = Table(title=safe(f"{title} ({len(pairs)})"), title_style=f"bold {style}", show_lines=True, expand=True)
-    table.add_column("topic", ratio=1, min_width=16, overflow="fold")
+    topics = [_topic_labels(report, p.topics) for p in pairs]
+    # Not a ratio column: rich lets a ratio column shrink below its min_width, and a label would
+    # then be cut mid-word. This one is as wide as its longest word, up to TOPIC_WIDTH.
+    longest = max((len(w) for label in topics for w in label.split()), default=5)
+    table.add_column("topic", min_width=min(TOPIC_WIDTH, max(5, longest)), max_width=TOPIC_WIDTH, overflow="fold")
     # fold, not ellipsis: a long reference wraps onto the next line instead of losing characters
     table.add_column(safe(a_name), ratio=3, overflow="fold")
     table.add_column(safe(b_name), ratio=3, overflow="fold")
     table.add_column("score", justify="right", no_wrap=True)
-    for p in pairs:
+    for p, topic in zip(pairs, topics):
         score = f"{p.score:.2f}\n{p.status}"
         if explain:
             score += "\n" + "\n".join(f"{k[:3]} {v:.2f}" for k, v in p.signals.items())
-        table.add_row(safe(_topic_labels(report, p.topics)), _quote_cell(p.a), _quote_cell(p.b), score)
+        table.add_row(safe(topic), _quote_cell(p.a), _quote_cell(p.b), score)
     return table
 
 
