@@ -89,7 +89,7 @@ def test_one_statement_never_links_to_everything(make_corpus):
             for i in range(8)]
     corpus = load_corpus(make_corpus(sources={"a": {"name": "A", "statements": [broad]}, "b": {"name": "B", "statements": many}}, topics=TOPICS))
     result = Matcher(corpus).align_sources("a", "b", 0.0)
-    assert len(result.pairs) == MAX_LINKS == 4
+    assert len(result.pairs) == MAX_LINKS < len(many)
 
 
 def test_uncurated_statements_still_align_by_text(make_corpus):

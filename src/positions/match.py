@@ -37,7 +37,7 @@ DEFAULT_THRESHOLD = 0.325
 # Pairs that share a curated topic are aligned down to this far below the threshold.
 TOPIC_MARGIN = 0.1
 # No statement links to more than this many statements of one other source.
-MAX_LINKS = 4
+MAX_LINKS = 5
 # A pair must be among each side's top MUTUAL_K to be aligned on its score alone.
 MUTUAL_K = 3
 # Above this many pairs per source pair, lexical scores are computed for candidates only.
