@@ -366,7 +366,7 @@ class Matcher:
                 fuzzy = lexical_matrix([self.norm[i] for i in ia], [self.norm[j] for j in ib],
                                        self._word_counts[ia], self._word_counts[ib])
             else:
-                cheap = w.lexical * ((1.0 - share) * tfidf) + w.semantic * semantic + w.topics * topics
+                cheap = self._without_fuzzy(tfidf, semantic, topics)
                 xs, ys = np.nonzero(cheap + self._fuzzy_reach() >= floor - 1e-6)
                 fuzzy[xs, ys] = self._fuzzy_pairs(np.asarray(ia)[xs], np.asarray(ib)[ys])
         lexical = ((1.0 - share) * tfidf + share * fuzzy).astype(np.float32)
@@ -388,7 +388,7 @@ class Matcher:
             if floor is None:
                 fuzzy = self._fuzzy_pairs(pi, pj)
             else:
-                cheap = w.lexical * ((1.0 - share) * tfidf) + w.semantic * semantic + w.topics * topics
+                cheap = self._without_fuzzy(tfidf, semantic, topics)
                 need = np.flatnonzero(cheap + self._fuzzy_reach() >= floor - 1e-6)
                 fuzzy[need] = self._fuzzy_pairs(pi[need], pj[need])
         lexical = ((1.0 - share) * tfidf + share * fuzzy).astype(np.float32)
@@ -396,13 +396,16 @@ class Matcher:
         scored = Scored(pi, pj, combined, lexical, semantic, topics)
         return scored if floor is None else scored.where(combined.astype(np.float64) >= floor)
 
-    def cheap_block(self, ia: list[int], ib: list[int]) -> np.ndarray:
-        """The combined score of ia (rows) against ib (columns) less its rapidfuzz part: a lower
-        bound of the combined score, within `_fuzzy_reach` of it."""
+    def _without_fuzzy(self, tfidf: np.ndarray, semantic: np.ndarray, topics: np.ndarray) -> np.ndarray:
+        """The combined score less its rapidfuzz part: a lower bound of it, within `_fuzzy_reach`."""
         w = self.weights
+        return w.lexical * ((1.0 - w.fuzzy) * tfidf) + w.semantic * semantic + w.topics * topics
+
+    def cheap_block(self, ia: list[int], ib: list[int]) -> np.ndarray:
+        """`_without_fuzzy` of ia (rows) against ib (columns)."""
         emb = self.embeddings
-        return (w.lexical * (1.0 - w.fuzzy) * self.terms.matrix(ia, ib) + w.semantic * semantic_matrix(emb[ia], emb[ib])
-                + w.topics * self._topic_matrix(ia, ib)).astype(np.float32)
+        return self._without_fuzzy(self.terms.matrix(ia, ib), semantic_matrix(emb[ia], emb[ib]),
+                                   self._topic_matrix(ia, ib)).astype(np.float32)
 
     def candidate_pairs(self, ia: list[int], ib: list[int]) -> tuple[np.ndarray, np.ndarray]:
         """The likeliest pairs only, for source pairs too large to score every pair (candidates.py
@@ -578,7 +581,7 @@ class Matcher:
         fuzzy = np.zeros_like(tfidf)
         if w.fuzzy:
             # rapidfuzz only where it could lift a statement into the top `limit`
-            cheap = w.lexical * ((1.0 - w.fuzzy) * tfidf) + w.semantic * semantic + w.topics * topics
+            cheap = self._without_fuzzy(tfidf, semantic, topics)
             need = np.arange(len(idx))
             if len(idx) > limit:
                 kth = np.partition(cheap, len(idx) - limit)[len(idx) - limit]

@@ -75,12 +75,16 @@ class ScoreCache:
             pass
 
     def _prune(self) -> None:
+        files = {path: _key_of(path) for path in self.folder.glob(f"{PREFIX}*.npz")}
         newest: dict[str, int] = {}
-        files = list(self.folder.glob(f"{PREFIX}*.npz"))
-        for path in files:
-            key = path.name[len(PREFIX):].split("-", 1)[0]
+        for path, key in files.items():
             newest[key] = max(newest.get(key, 0), path.stat().st_mtime_ns)
         keep = {self.key} | set(sorted(newest, key=newest.get, reverse=True)[:KEEP_VERSIONS])
-        for path in files:
-            if path.name[len(PREFIX):].split("-", 1)[0] not in keep:
+        for path, key in files.items():
+            if key not in keep:
                 path.unlink(missing_ok=True)
+
+
+def _key_of(path: Path) -> str:
+    """The corpus version of a score file: scores-KEY-FIRST--SECOND.npz (KEY has no hyphen)."""
+    return path.name[len(PREFIX):].split("-", 1)[0]

@@ -65,14 +65,11 @@ class TermIndex:
 
     def _dense(self, rows: Sequence[int], shared: np.ndarray) -> np.ndarray:
         """Weights of statements `rows` over the sorted term ids `shared` (other terms dropped)."""
-        rows = np.asarray(rows, dtype=np.int64)
-        v = np.int64(len(self.vocabulary) + 1)
-        keys, weights = self._expand(rows, v)
-        terms = keys % v
+        position, terms, weights = self._entries(rows)
         column = np.minimum(np.searchsorted(shared, terms), len(shared) - 1)
         kept = shared[column] == terms
         out = np.zeros((len(rows), len(shared)), dtype=np.float32)
-        out[(keys // v)[kept], column[kept]] = weights[kept]
+        out[position[kept], column[kept]] = weights[kept]
         return out
 
     def matrix(self, rows: Sequence[int], cols: Sequence[int]) -> np.ndarray:
@@ -85,9 +82,7 @@ class TermIndex:
         return np.clip(self._dense(rows, shared) @ self._dense(cols, shared).T, 0.0, 1.0)
 
     def _terms_of(self, rows: Sequence[int]) -> np.ndarray:
-        v = np.int64(len(self.vocabulary) + 1)
-        keys, _ = self._expand(np.asarray(rows, dtype=np.int64), v)
-        return np.unique(keys % v)
+        return np.unique(self._entries(rows)[1])
 
     def pairwise(self, left: Sequence[int], right: Sequence[int]) -> np.ndarray:
         """Cosine of left[k] with right[k] for each k (vectorised: no Python loop over pairs)."""
@@ -107,6 +102,12 @@ class TermIndex:
         ri = ri[li]
         out = np.bincount(lk[li] // v, weights=lw[li].astype(np.float64) * rw[ri], minlength=len(left))
         return np.clip(out, 0.0, 1.0).astype(np.float32)
+
+    def _entries(self, rows: Sequence[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every stored (position in rows, term id, weight) of the statements `rows`."""
+        v = np.int64(len(self.vocabulary) + 1)
+        keys, weights = self._expand(np.asarray(rows, dtype=np.int64), v)
+        return keys // v, keys % v, weights
 
     def _expand(self, rows: np.ndarray, v: np.int64) -> tuple[np.ndarray, np.ndarray]:
         lengths = self.indptr[rows + 1] - self.indptr[rows]
@@ -138,17 +139,14 @@ class TermIndex:
         none = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
         if not len(rows) or not len(cols) or not k:
             return none
-        v = np.int64(len(self.vocabulary) + 1)
         # postings of the columns: their (term, column, weight), sorted by term
-        ckeys, cweights = self._expand(cols, v)
-        cterm, ccol = ckeys % v, ckeys // v
+        ccol, cterm, cweights = self._entries(cols)
         order = np.argsort(cterm, kind="stable")
         cterm, ccol, cweights = cterm[order], ccol[order], cweights[order]
-        df = np.bincount(cterm, minlength=int(v))
+        df = np.bincount(cterm, minlength=len(self.vocabulary))
         starts = np.concatenate([[0], np.cumsum(df)])
         # each row's heaviest terms among those rare enough in the columns
-        rkeys, rweights = self._expand(rows, v)
-        rterm, rrow = rkeys % v, rkeys // v
+        rrow, rterm, rweights = self._entries(rows)
         usable = (df[rterm] > 0) & (df[rterm] <= max_postings)
         rterm, rrow, rweights = rterm[usable], rrow[usable], rweights[usable]
         heaviest = np.lexsort((rterm, -rweights, rrow))
