@@ -179,7 +179,7 @@ def test_unknown_source_and_topic_and_bad_stance(invoke, corpus_dir: Path) -> No
     assert r.exit_code == 2
     assert "'suport' is not a stance; did you mean 'support'? use one of support, oppose, mixed, neutral" in r.stderr
     r = invoke("--data", corpus_dir, "add", "moj", "--text", "x y z", "--stance", "unpaid-work")
-    assert r.exit_code == 2 and "write TOPIC=STANCE" in r.stderr
+    assert r.exit_code == 2 and "write PROPOSITION=STANCE" in r.stderr
 
 
 def test_bad_text_uses_loader_message(invoke, corpus_dir: Path) -> None:

@@ -317,21 +317,104 @@ def load_topics(root: Path, cache: ParsedFiles = _NO_CACHE) -> tuple[list, Any, 
     parsed, data, problems = _load_file(path, TopicsFile, "topics", cache)
     if parsed is None:
         return [], data, problems
-    seen: dict[str, int] = {}
-    shown = display_path(path)
-    for i, topic in enumerate(parsed.topics):
-        if topic.key in seen:
-            at = locate(data, ("topics", i, "key"))
-            problems.append(Problem(shown, at.line, at.column, f"topic '{topic.key}'",
-                f"duplicate topic key (first at topic {seen[topic.key] + 1}); rename one"))
-        else:
-            seen[topic.key] = i
+    if data is None and _proposition_problems(parsed.topics, None, ""):
+        parsed, data, problems = _load_file(path, TopicsFile, "topics")  # a cache hit has no positions
+    problems = problems + _proposition_problems(parsed.topics, data, display_path(path))
     return list(parsed.topics), data, problems
 
 
-def load_source(path: Path, topic_keys: list[str] | None, root: Path,
+def _proposition_problems(topics: list, data: Any, shown: str) -> list[Problem]:
+    """Keys of topics and propositions: topic keys unique, proposition keys unique across the file
+    and never a topic's key (a stance names one or the other)."""
+    from positions.yamlio import Located
+
+    def at(*loc: Any) -> Any:
+        return locate(data, loc) if data is not None else Located(0, 0)
+
+    problems = []
+    seen: dict[str, int] = {}
+    for i, topic in enumerate(topics):
+        if topic.key in seen:
+            p = at("topics", i, "key")
+            problems.append(Problem(shown, p.line, p.column, f"topic '{topic.key}'",
+                f"duplicate topic key (first at topic {seen[topic.key] + 1}); rename one"))
+        else:
+            seen[topic.key] = i
+    first: dict[str, str] = {}
+    for i, topic in enumerate(topics):
+        for j, prop in enumerate(topic.propositions):
+            where = f"topic '{topic.key}' proposition '{prop.key}'"
+            if prop.key in seen:
+                p = at("topics", i, "propositions", j, "key")
+                problems.append(Problem(shown, p.line, p.column, where,
+                    f"'{prop.key}' is also a topic key; give the proposition its own key, e.g. '{prop.key}-claim'"))
+            elif prop.key in first:
+                p = at("topics", i, "propositions", j, "key")
+                problems.append(Problem(shown, p.line, p.column, where,
+                    f"duplicate proposition key (first in topic '{first[prop.key]}'); rename one"))
+            else:
+                first[prop.key] = topic.key
+    return problems
+
+
+@dataclass(frozen=True)
+class StanceKeys:
+    """What a statement's stances and a source's silent_on may name."""
+
+    propositions: tuple[str, ...]  # in taxonomy order, for messages
+    themes: dict[str, tuple[str, ...]]  # topic key -> its propositions, for topics that list them
+
+    @classmethod
+    def of(cls, topics: Any) -> "StanceKeys":
+        """From loaded topics, or from a plain list of keys (each its own proposition)."""
+        topics = list(topics)
+        if all(isinstance(t, str) for t in topics):
+            return cls(tuple(topics), {})
+        return cls(tuple(p.key for t in topics for p in t.claims),
+                   {t.key: tuple(p.key for p in t.propositions) for t in topics if t.propositions})
+
+    @classmethod
+    def from_raw(cls, raw: Any) -> "StanceKeys | None":
+        """From an invalid topics.yaml: the keys it spells out, or None when it cannot be read."""
+        if not isinstance(raw, list):
+            return None
+        props: list[str] = []
+        themes: dict[str, tuple[str, ...]] = {}
+        for t in raw:
+            if not isinstance(t, dict) or not isinstance(t.get("key"), str):
+                continue
+            listed = t.get("propositions")
+            if isinstance(listed, list) and listed:
+                keys = tuple(p["key"] for p in listed if isinstance(p, dict) and isinstance(p.get("key"), str))
+                themes[t["key"]] = keys
+                props.extend(keys)
+            else:
+                props.append(t["key"])
+        return cls(tuple(props), themes)
+
+    def stance_problem(self, key: str) -> str | None:
+        if key in self.propositions:
+            return None
+        if key in self.themes:
+            listed = ", ".join(self.themes[key])
+            return (f"'{key}' is a topic with propositions; take a stance on the one the statement "
+                    f"answers ({listed})")
+        # a taxonomy in the older format (no topic lists propositions) speaks of topics
+        noun = "proposition" if self.themes else "topic"
+        if self.propositions:
+            return unknown_name_message(noun, key, list(self.propositions))
+        return f"unknown {noun} '{key}'"
+
+    def silence_problem(self, key: str) -> str | None:
+        if key in self.propositions or key in self.themes:
+            return None
+        noun = "proposition or topic" if self.themes else "topic"
+        return unknown_name_message(noun, key, [*self.themes, *self.propositions])
+
+
+def load_source(path: Path, topic_keys: "StanceKeys | None", root: Path,
                 cache: ParsedFiles = _NO_CACHE) -> tuple[Any, list[Problem]]:
-    """One source file: (Source or None, problems). topic_keys None: do not check stances' topics."""
+    """One source file: (Source or None, problems). topic_keys None: do not check what stances name."""
     from positions.models import Source, SourceFile
 
     shown = display_path(path)
@@ -345,20 +428,20 @@ def load_source(path: Path, topic_keys: list[str] | None, root: Path,
             f"something like '{_slugify_key(key)}{path.suffix}'")))
     parsed, data, file_problems = _load_file(path, SourceFile, "statements", cache)
     if parsed is not None and data is None and topic_keys is not None:
-        known = set(topic_keys)
-        if any(t not in known for st in parsed.statements for t in st.stances) or any(t not in known for t in parsed.silent_on):
+        if (any(topic_keys.stance_problem(t) for st in parsed.statements for t in st.stances)
+                or any(topic_keys.silence_problem(t) for t in parsed.silent_on)):
             # valid when cached, but the taxonomy changed since: parse again for positioned problems
             parsed, data, file_problems = _load_file(path, SourceFile, "statements")
     problems.extend(file_problems)
     if isinstance(data, dict):
-        problems.extend(_cross_check(data, shown, None if topic_keys is None else set(topic_keys)))
+        problems.extend(_cross_check(data, shown, topic_keys))
     if problems:
         return None, problems
     return Source(key=key, path=str(path), data=parsed), []
 
 
-def _cross_check(data: dict, shown: str, known: set[str] | None) -> list[Problem]:
-    """Duplicate ids and unknown topics, checked on the raw data so they are found even when
+def _cross_check(data: dict, shown: str, known: StanceKeys | None) -> list[Problem]:
+    """Duplicate ids and unknown propositions, checked on the raw data so they are found even when
     other fields of the same file are invalid."""
     problems = []
     seen: dict[str, int] = {}
@@ -377,16 +460,16 @@ def _cross_check(data: dict, shown: str, known: set[str] | None) -> list[Problem
         stances = st.get("stances")
         label = f"statement '{sid}'" if isinstance(sid, str) else f"statement {i + 1}"
         for topic in stances if isinstance(stances, dict) and known is not None else {}:
-            if isinstance(topic, str) and topic not in known:
+            message = known.stance_problem(topic) if isinstance(topic, str) and known is not None else None
+            if message:
                 at = locate(data, ("statements", i, "stances", topic), key_position=True)
-                problems.append(Problem(shown, at.line, at.column, f"{label} stances",
-                    unknown_name_message("topic", topic, sorted(known)) if known else f"unknown topic '{topic}'"))
+                problems.append(Problem(shown, at.line, at.column, f"{label} stances", message))
     silent = data.get("silent_on")
     for j, topic in enumerate(silent if isinstance(silent, list) and known is not None else []):
-        if isinstance(topic, str) and topic not in known:
+        message = known.silence_problem(topic) if isinstance(topic, str) and known is not None else None
+        if message:
             at = locate(data, ("silent_on", j))
-            problems.append(Problem(shown, at.line, at.column, "silent_on",
-                unknown_name_message("topic", topic, sorted(known))))
+            problems.append(Problem(shown, at.line, at.column, "silent_on", message))
     return problems
 
 
@@ -415,13 +498,12 @@ def load_corpus(root: str | Path, use_cache: bool = False, parsed_files: "Parsed
             f"is not a corpus folder: it has neither {TOPICS_FILE} nor {SOURCES_DIR}/; "
             "run 'positions init DIR' to make one")])
     topics, topics_data, problems = load_topics(root, cache) if (root / TOPICS_FILE).exists() else ([], None, [])
-    topic_keys: list[str] | None = [t.key for t in topics] if (root / TOPICS_FILE).exists() else None
+    topic_keys: StanceKeys | None = StanceKeys.of(topics) if (root / TOPICS_FILE).exists() else None
     if problems:
-        # An invalid topics.yaml must not make every stance in every source an "unknown topic":
+        # An invalid topics.yaml must not make every stance in every source an "unknown proposition":
         # check stances against the keys it spells out, or not at all when it cannot be read.
         raw = topics_data.get("topics") if isinstance(topics_data, dict) else None
-        topic_keys = ([t["key"] for t in raw if isinstance(t, dict) and isinstance(t.get("key"), str)]
-                      if isinstance(raw, list) else None)
+        topic_keys = StanceKeys.from_raw(raw)
     sources = []
     for path in source_files(root):
         source, source_problems = load_source(path, topic_keys, root, cache)
@@ -537,10 +619,12 @@ def require_statement(corpus: Any, ref: str) -> Any:
 
 
 def require_topics(corpus: Any, keys: list[str]) -> list[str]:
-    known = [t.key for t in corpus.topics]
+    """Topic (theme) or proposition keys, checked against the corpus; UsageError naming the first unknown one."""
+    known = [t.key for t in corpus.topics] + [p.key for p in corpus.propositions if p.key not in corpus.topic_map]
     for key in keys:
         if key not in known:
-            raise UsageError(unknown_name_message("topic", key, known))
+            noun = "topic or proposition" if any(t.propositions for t in corpus.topics) else "topic"
+            raise UsageError(unknown_name_message(noun, key, known))
     return list(dict.fromkeys(keys))
 
 

@@ -97,9 +97,11 @@ def normalise_text(text: str) -> str:
 
 
 def parse_stances(values: list[str], corpus: Any) -> dict[str, str]:
-    """`["public-ownership=support", ...]` -> dict; UsageError for bad syntax, topic or stance."""
-    from positions.corpus import require_topics
+    """`["core-probation-public=support", ...]` -> dict; UsageError for bad syntax, proposition or stance."""
+    from positions.corpus import StanceKeys
     from positions.models import STANCES
+
+    keys = StanceKeys.of(list(corpus.topics))
 
     stances: dict[str, str] = {}
     for raw in values:
@@ -109,10 +111,12 @@ def parse_stances(values: list[str], corpus: Any) -> dict[str, str]:
             topic, sep, stance = (x.strip() for x in item.partition("="))
             if not sep or not topic or not stance:
                 raise UsageError(
-                    f"--stance '{item}': write TOPIC=STANCE, e.g. public-ownership=support "
+                    f"--stance '{item}': write PROPOSITION=STANCE, e.g. core-probation-public=support "
                     f"(stances: {', '.join(STANCES)})"
                 )
-            require_topics(corpus, [topic])
+            problem = keys.stance_problem(topic)
+            if problem:
+                raise UsageError(problem)
             if stance.lower() not in STANCES:
                 from positions.errors import did_you_mean
 
@@ -122,7 +126,7 @@ def parse_stances(values: list[str], corpus: Any) -> dict[str, str]:
                     f"--stance '{item}': '{stance}' is not a stance; {hint}use one of {', '.join(STANCES)}"
                 )
             if topic in stances and stances[topic] != stance.lower():
-                raise UsageError(f"--stance: topic '{topic}' is given two different stances")
+                raise UsageError(f"--stance: '{topic}' is given two different stances")
             stances[topic] = stance.lower()
     return stances
 
@@ -274,7 +278,7 @@ def _write(path: Path, data: bytes) -> None:
     write_reporting(path, data, display_path(path))
 
 
-def validate_source_text(text: str, path: Path, topic_keys: list[str] | None) -> Any:
+def validate_source_text(text: str, path: Path, topic_keys: Any) -> Any:
     """Validate a source file's would-be content with the loader (`load_source`); return the
     Source, or raise CorpusError with the loader's messages, placed in `path`."""
     from positions.corpus import load_source
@@ -284,7 +288,10 @@ def validate_source_text(text: str, path: Path, topic_keys: list[str] | None) ->
         probe = Path(tmp) / path.name
         probe.write_bytes(text.encode("utf-8"))
         tmp_shown = display_path(probe)
-        source, problems = load_source(probe, topic_keys, Path(tmp))
+        from positions.corpus import StanceKeys
+
+        keys = topic_keys if topic_keys is None or isinstance(topic_keys, StanceKeys) else StanceKeys.of(topic_keys)
+        source, problems = load_source(probe, keys, Path(tmp))
     if problems:
         raise CorpusError([
             dataclasses.replace(p, path=shown, message=p.message.replace(tmp_shown, shown))
@@ -400,7 +407,7 @@ def _appended_item_text(text: str, data: Any, key: str, item: Any, separate_seco
     return out + _render_seq_item(key, item, dash_col)
 
 
-def append_statement(path: Path, fields: dict[str, Any], topic_keys: list[str] | None, *,
+def append_statement(path: Path, fields: dict[str, Any], topic_keys: Any, *,
                      force: bool = False, timeout: float | None = None) -> tuple[Any, str]:
     """Append a statement to a source file under its lock; return (the Source as written, id).
 

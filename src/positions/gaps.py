@@ -1,47 +1,54 @@
-"""Gaps against a reference source: what the others ask that it does not address, and what it
-proposes that nobody else supports.
+"""Gaps against a reference source, by proposition: what the others take a side on that it does not
+address, and what it takes a side on that no other source shares.
 
 Definitions (also in README.md, "Gaps"):
 
-* A statement **takes a side** on a topic when its curated stance there is `support` or `oppose`:
-  it asks for something or against something. Mixed and neutral stances, and statements without
-  stances, are not asks.
-* **Not addressed** (a): a statement of another source that takes a side and is aligned with no
-  statement of the reference source, whatever the relation.
-* **Not supported** (b): a statement of the reference source that takes a side and has no aligned
-  pair with relation `agree` in any of the other sources (it may have none at all, or only
-  disagreements and related pairs, which are listed with it).
+* A statement **takes a side** on a proposition when its stance there is `support`, `oppose` or
+  `mixed`.
+* **Not addressed** (a): a proposition on which another source takes a side and the reference
+  takes none (it is silent, not curated, or only mentions it). Its statements are listed.
+* **Not shared** (b): a proposition on which the reference takes a side and no other source takes
+  the same clear side (they disagree, take only mixed positions, or say nothing). The reference's
+  statements are listed, with the other sources' statements on it.
 
-Each statement is listed once, under the first topic (in taxonomy order) on which it takes a side.
-`find_gaps` is a pure function of a corpus and a `match.Comparison`; `gaps_of` runs the matcher.
+Each statement is listed once in each list, under the first proposition (in taxonomy order) that
+puts it there. `find_gaps` is a pure function of a corpus; no matching is involved.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Collection
 
-from positions.report import Quote, curated_stance, quote_of
+from positions.quotes import Quote, quote_of
+from positions.stances import SourcePosition, source_position, sources_relation
 
-SIDES = ("support", "oppose")
+if TYPE_CHECKING:
+    from positions.models import Corpus
 
 
 @dataclass(frozen=True)
 class GapItem:
-    """One statement in a gap, the topics it takes a side on, and what it is aligned with."""
+    """One statement in a gap, the propositions it takes a side on, and the other sources' statements
+    on the proposition it is listed under."""
 
     quote: Quote
-    sides: tuple[tuple[str, str], ...]  # (topic, support/oppose), taxonomy order
-    counterparts: tuple[tuple[Quote, str, float], ...]  # (aligned statement, relation, score), best first
+    sides: tuple[tuple[str, str], ...]  # (proposition, stance), taxonomy order
+    counterparts: tuple[tuple[Quote, str], ...]  # (statement of another source, its stance there)
 
 
 @dataclass(frozen=True)
-class GapTopic:
+class GapProposition:
     key: str
     label: str
-    proposition: str
-    reference_stance: str  # the reference source's stance on the topic (report.curated_stance)
+    text: str
+    theme: str
+    reference: SourcePosition  # the reference source's position on it
     items: tuple[GapItem, ...]
+
+    @property
+    def reference_stance(self) -> str:
+        return self.reference.describe()
 
 
 @dataclass(frozen=True)
@@ -49,10 +56,9 @@ class Gaps:
     reference: str
     others: tuple[str, ...]
     names: tuple[tuple[str, str], ...]  # (source key, name)
-    threshold: float
     topics_filter: tuple[str, ...]
-    unaddressed: tuple[GapTopic, ...]  # (a) the others' asks the reference does not address
-    unsupported: tuple[GapTopic, ...]  # (b) the reference's proposals no other source supports
+    unaddressed: tuple[GapProposition, ...]  # (a) the others' positions the reference does not address
+    unsupported: tuple[GapProposition, ...]  # (b) the reference's positions no other source shares
 
     def name(self, key: str) -> str:
         return dict(self.names)[key]
@@ -61,80 +67,64 @@ class Gaps:
     def counts(self) -> dict[str, int]:
         return {
             "unaddressed": sum(len(t.items) for t in self.unaddressed),
-            "unaddressed_topics": len(self.unaddressed),
+            "unaddressed_propositions": len(self.unaddressed),
             "unsupported": sum(len(t.items) for t in self.unsupported),
-            "unsupported_topics": len(self.unsupported),
+            "unsupported_propositions": len(self.unsupported),
         }
 
     @property
     def summary(self) -> str:
         c = self.counts
         ref = self.name(self.reference)
-        return (f"{c['unaddressed']} statement{'s' if c['unaddressed'] != 1 else ''} of the other sources "
-                f"take{'s' if c['unaddressed'] == 1 else ''} a side that {ref} does not address "
-                f"({c['unaddressed_topics']} topic{'s' if c['unaddressed_topics'] != 1 else ''}); "
-                f"{c['unsupported']} statement{'s' if c['unsupported'] != 1 else ''} of {ref} "
-                f"take{'s' if c['unsupported'] == 1 else ''} a side that no other source supports "
-                f"({c['unsupported_topics']} topic{'s' if c['unsupported_topics'] != 1 else ''}).")
+
+        def n(count: int, word: str) -> str:
+            return f"{count} {word}{'s' if count != 1 else ''}"
+
+        return (f"{n(c['unaddressed'], 'statement')} of the other sources take a side on "
+                f"{n(c['unaddressed_propositions'], 'proposition')} that {ref} does not address; "
+                f"{n(c['unsupported'], 'statement')} of {ref} take a side on "
+                f"{n(c['unsupported_propositions'], 'proposition')} where no other source takes the same side.")
 
 
-def _sides(ref: Any, order: dict[str, int], topics: list[str] | None) -> tuple[tuple[str, str], ...]:
-    found = [(t, s) for t, s in ref.stances.items() if s in SIDES and t in order and (not topics or t in topics)]
-    return tuple(sorted(found, key=lambda ts: order[ts[0]]))
-
-
-def find_gaps(corpus: Any, comparison: Any, reference: str, topics: list[str] | None = None) -> Gaps:
-    """The gaps of `reference` against the comparison's other sources.
-
-    Only the comparison's pairs that involve the reference are used; pairs between two other
-    sources are ignored. `topics` limits both lists to statements taking a side on those topics.
-    """
-    if reference not in comparison.sources:
-        raise ValueError(f"{reference} is not among the compared sources")
-    others = tuple(k for k in comparison.sources if k != reference)
+def find_gaps(corpus: "Corpus", reference: str, others: list[str],
+              propositions: Collection[str] | None = None) -> Gaps:
+    """The gaps of `reference` against the other sources, on all propositions or those given."""
     names = {s.key: s.name for s in corpus.sources}
-    order = {t.key: i for i, t in enumerate(corpus.topics)}
-    # statement ref -> [(counterpart, relation, score)] across the reference's pairwise alignments
-    aligned: dict[str, list[tuple[Any, str, float]]] = {}
-    for c in comparison.pairwise:
-        if reference not in (c.a, c.b):
-            continue
-        for p in c.pairs:
-            aligned.setdefault(p.a.ref, []).append((p.b, p.relation, p.score))
-            aligned.setdefault(p.b.ref, []).append((p.a, p.relation, p.score))
+    wanted = [p for p in corpus.propositions if propositions is None or p.key in propositions]
+    order = {p.key: n for n, p in enumerate(corpus.propositions)}
 
-    def item(ref: Any, sides: tuple, counterparts: list) -> GapItem:
-        ranked = sorted(counterparts, key=lambda c: (-c[2], c[0].ref))
-        return GapItem(quote_of(ref, names), sides, tuple((quote_of(x, names), rel, score) for x, rel, score in ranked))
+    def sides(ref_key: str) -> tuple[tuple[str, str], ...]:
+        st = corpus.statement(ref_key)
+        assert st is not None
+        found = [(k, v) for k, v in st.sides.items() if propositions is None or k in propositions]
+        return tuple(sorted(found, key=lambda kv: order.get(kv[0], len(order))))
 
-    unaddressed: dict[str, list[GapItem]] = {}
-    for key in others:
-        for ref in corpus.source_map[key].statements:
-            sides = _sides(ref, order, topics)
-            if sides and not aligned.get(ref.ref):
-                unaddressed.setdefault(sides[0][0], []).append(item(ref, sides, []))
-    unsupported: dict[str, list[GapItem]] = {}
-    for ref in corpus.source_map[reference].statements:
-        sides = _sides(ref, order, topics)
-        pairs = aligned.get(ref.ref, [])
-        if sides and not any(rel == "agree" for _, rel, _ in pairs):
-            unsupported.setdefault(sides[0][0], []).append(item(ref, sides, pairs))
-
-    def grouped(by_topic: dict[str, list[GapItem]]) -> tuple[GapTopic, ...]:
-        return tuple(
-            GapTopic(t.key, t.label, t.proposition, curated_stance(corpus, reference, t.key), tuple(by_topic[t.key]))
-            for t in corpus.topics if t.key in by_topic
-        )
-
-    return Gaps(reference, others, tuple((k, names[k]) for k in comparison.sources), comparison.threshold,
-                tuple(topics or ()), grouped(unaddressed), grouped(unsupported))
-
-
-def gaps_of(matcher: Any, reference: str, others: list[str], threshold: float,
-            topics: list[str] | None = None) -> Gaps:
-    """Align the reference with each other source (and nothing else), then `find_gaps`."""
-    from positions.match import Comparison
-
-    pairwise = tuple(matcher.align_sources(reference, o, threshold) for o in others)
-    comparison = Comparison((reference, *others), threshold, matcher.weights, pairwise)
-    return find_gaps(matcher.corpus, comparison, reference, topics)
+    unaddressed: list[GapProposition] = []
+    unsupported: list[GapProposition] = []
+    listed_a: set[str] = set()
+    listed_b: set[str] = set()
+    for prop in wanted:
+        mine = source_position(corpus, reference, prop.key)
+        theirs = [source_position(corpus, k, prop.key) for k in others]
+        theme = corpus.theme_of[prop.key].key
+        if not mine.takes_side and any(t.takes_side for t in theirs):
+            items = []
+            for t in theirs:
+                for ref, stance in t.statements:
+                    if stance in ("support", "oppose", "mixed") and ref not in listed_a:
+                        listed_a.add(ref)
+                        items.append(GapItem(quote_of(corpus.statement(ref), names), sides(ref), ()))  # type: ignore[arg-type]
+            if items:
+                unaddressed.append(GapProposition(prop.key, prop.label, prop.text, theme, mine, tuple(items)))
+        if mine.takes_side and not any(sources_relation(mine, t) == "agree" for t in theirs):
+            counterparts = tuple((quote_of(corpus.statement(ref), names), stance)  # type: ignore[arg-type]
+                                 for t in theirs for ref, stance in t.statements)
+            items = []
+            for ref, stance in mine.statements:
+                if stance in ("support", "oppose", "mixed") and ref not in listed_b:
+                    listed_b.add(ref)
+                    items.append(GapItem(quote_of(corpus.statement(ref), names), sides(ref), counterparts))  # type: ignore[arg-type]
+            if items:
+                unsupported.append(GapProposition(prop.key, prop.label, prop.text, theme, mine, tuple(items)))
+    return Gaps(reference, tuple(others), tuple((k, names[k]) for k in (reference, *others)),
+                tuple(sorted(propositions or ())), tuple(unaddressed), tuple(unsupported))

@@ -11,13 +11,16 @@ Three signals score every cross-source pair of statements in [0, 1]:
              direction (the mean embedding, shrunk towards zero for small corpora): static
              embeddings of any two sentences share a large component, and centring leaves the part
              that tells them apart. Negative cosines count as 0.
-* topics   - overlap of the statements' curated topics (cosine of the two topic sets); when a
-             statement has no curated topics, the topics its text mentions through the aliases
+* topics   - overlap of the propositions the statements take stances on (cosine of the two sets);
+             when a statement has none, the topics (themes) its text mentions through the aliases
              stand in, at a discount.
 
-The combined score is a weighted sum (weights in `Weights`, chosen on the development gold set;
-see benchmarks/README.md). `align_sources` turns scores into aligned pairs; `relation_of` labels each
-pair agree, disagree or related from the curated stances only.
+The *text similarity* of a pair is the lexical and semantic signals alone, in the proportion of
+their weights; the *combined score* (weights in `Weights`) adds the topic signal and ranks search
+hits and candidate pairs. `align_sources` lists two kinds of pairs: statements that take sides on
+a shared proposition, always compared, whose relation comes from their sides
+(`stances.pair_relation`); and statements that share no proposition but whose text similarity
+clears the threshold, shown as `related` only.
 """
 
 from __future__ import annotations
@@ -29,20 +32,23 @@ from typing import Iterable
 import numpy as np
 
 from positions.models import Corpus, StatementRef
+from positions.stances import StanceMatrix, pair_relation, stance_matrix
 from positions.progress import SILENT
 from positions.text import Normaliser
 from positions.tfidf import TermIndex
 
-DEFAULT_THRESHOLD = 0.325
-# Pairs that share a curated topic are aligned down to this far below the threshold.
-TOPIC_MARGIN = 0.1
-# No statement links to more than this many statements of one other source.
-MAX_LINKS = 5
-# A pair must be among each side's top MUTUAL_K to be aligned on its score alone.
-MUTUAL_K = 3
+# Two statements that share no proposition are shown as related only when their text similarity
+# reaches this (see `Matcher.text_similarity`; chosen in benchmarks/README.md).
+DEFAULT_THRESHOLD = 0.5
+# Each statement keeps this many of its closest partners among the statements of another source
+# that answer a proposition it answers.
+PER_STATEMENT = 5
+# A related pair must be among each side's RELATED_MUTUAL_K closest, and no statement has more than
+# MAX_RELATED related partners in one other source.
+RELATED_MUTUAL_K = 2
+MAX_RELATED = 2
 # Above this many pairs per source pair, lexical scores are computed for candidates only.
 DENSE_PAIR_LIMIT = 2_000_000
-RELATIONS = ("disagree", "agree", "related")
 
 
 @dataclass(frozen=True)
@@ -98,31 +104,12 @@ class SourcePairComparison:
     only_a: tuple[StatementRef, ...]
     only_b: tuple[StatementRef, ...]
 
-    def by_relation(self, relation: str) -> list[Pair]:
-        return [p for p in self.pairs if p.relation == relation]
-
 
 @dataclass(frozen=True)
 class Hit:
     ref: StatementRef
     score: float
     signals: Signals
-
-
-def relation_of(a: dict[str, str], b: dict[str, str]) -> tuple[str, tuple[str, ...]]:
-    """agree / disagree / related from two statements' stances, and the topics that decide it.
-
-    Disagree needs support against oppose on a shared topic; agree needs the same decided stance
-    (both support or both oppose); anything else is related.
-    """
-    shared = sorted(set(a) & set(b))
-    opposed = tuple(t for t in shared if {a[t], b[t]} == {"support", "oppose"})
-    if opposed:
-        return "disagree", opposed
-    same = tuple(t for t in shared if a[t] == b[t] and a[t] in ("support", "oppose"))
-    if same:
-        return "agree", same
-    return "related", tuple(shared)
 
 
 # The corpus mean embedding is shrunk by n / (n + CENTRE_PRIOR) before it is removed, so that a
@@ -233,13 +220,6 @@ class Scored:
         return Scored(self.i[mask], self.j[mask], self.combined[mask], self.lexical[mask], self.semantic[mask],
                       self.topics[mask])
 
-    def mutual_top(self, k: int, eligible: np.ndarray | None = None) -> np.ndarray:
-        """Whether each pair is among the k best of both its statements (ties: lower index first),
-        ranking only the eligible pairs (the others are never mutual)."""
-        score = self.combined if eligible is None else np.where(eligible, self.combined, -np.inf)
-        top = (_rank_within(self.i, self.j, score) < k) & (_rank_within(self.j, self.i, score) < k)
-        return top if eligible is None else top & eligible
-
 
 def _rank_within(group: np.ndarray, other: np.ndarray, score: np.ndarray) -> np.ndarray:
     """Each pair's rank among the pairs of its group, best score first, ties by the other index."""
@@ -267,7 +247,10 @@ class Matcher:
         self.refs: list[StatementRef] = corpus.statements()
         self.position = {r.ref: i for i, r in enumerate(self.refs)}
         self.norm = [self.normaliser.normalised(r.text) for r in self.refs]
+        # curated: the propositions a statement has a stance on; sides: those it answers (support,
+        # oppose, mixed), which make two statements comparable
         self.curated = [frozenset(r.stances) for r in self.refs]
+        self.sides = [frozenset(r.sides) for r in self.refs]
         self.concepts = [self.normaliser.concepts_of_terms(t.split()) for t in self.norm]
         self.terms = TermIndex([t.split() for t in self.norm])
         self._word_counts = np.array([word_count(t) for t in self.norm], dtype=np.float32)
@@ -275,18 +258,24 @@ class Matcher:
         order = sorted(range(len(self.refs)), key=lambda n: self.refs[n].ref)
         self._ref_rank = np.empty(len(self.refs), dtype=np.int64)
         self._ref_rank[order] = np.arange(len(self.refs))
-        # Topic sets as 0/1 rows over all topic keys, so topic overlaps are matrix products.
-        keys = sorted({k for t in self.curated for k in t} | {k for t in self.concepts for k in t})
+        # Proposition sets and topic (theme) sets as 0/1 rows, so overlaps are matrix products.
+        theme_of = {k: t.key for k, t in corpus.theme_of.items()}
+        themes = [frozenset(theme_of.get(k, k) for k in cur) | con for cur, con in zip(self.curated, self.concepts)]
+        props = sorted({k for t in self.curated for k in t})
+        prop_column = {k: n for n, k in enumerate(props)}
+        keys = sorted({k for t in themes for k in t})
         column = self._topic_column = {k: n for n, k in enumerate(keys)}
-        self._curated_rows = np.zeros((len(self.refs), len(keys)), dtype=np.float32)
+        self._curated_rows = np.zeros((len(self.refs), len(props)), dtype=np.float32)
+        self._side_rows = np.zeros((len(self.refs), len(props)), dtype=np.float32)
         self._either_rows = np.zeros((len(self.refs), len(keys)), dtype=np.float32)
-        # the same curated sets as bits, 64 topics a word, for "do these two share a topic?"
-        self._curated_bits = np.zeros((len(self.refs), max(1, -(-len(keys) // 64))), dtype=np.uint64)
-        for n, (cur, con) in enumerate(zip(self.curated, self.concepts)):
-            self._curated_rows[n, [column[k] for k in cur]] = 1.0
-            self._either_rows[n, [column[k] for k in cur | con]] = 1.0
-            for k in cur:
-                self._curated_bits[n, column[k] // 64] |= np.uint64(1) << np.uint64(column[k] % 64)
+        # the sides as bits, 64 propositions a word, for "do these two answer a shared proposition?"
+        self._side_bits = np.zeros((len(self.refs), max(1, -(-len(props) // 64))), dtype=np.uint64)
+        for n, (cur, side, theme) in enumerate(zip(self.curated, self.sides, themes)):
+            self._curated_rows[n, [prop_column[k] for k in cur]] = 1.0
+            self._side_rows[n, [prop_column[k] for k in side]] = 1.0
+            self._either_rows[n, [column[k] for k in theme]] = 1.0
+            for k in side:
+                self._side_bits[n, prop_column[k] // 64] |= np.uint64(1) << np.uint64(prop_column[k] % 64)
         self._embeddings: np.ndarray | None = None
         self._centre: np.ndarray | None = None
         self._store = None
@@ -347,12 +336,13 @@ class Matcher:
             out[start:start + PAIR_CHUNK] = np.where(both, _row_set_cosines(ca, cb), self.weights.concept_discount * either)
         return out
 
-    def score_block(self, ia: list[int], ib: list[int], floor: float | None = None
+    def score_block(self, ia: list[int], ib: list[int], floor: float | None = None, keep: np.ndarray | None = None
                     ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """Combined scores and signal matrices for statements ia (rows) against ib (columns).
 
-        With a floor, rapidfuzz runs only on pairs that could reach it (the other signals are
-        cheap matrix products); pairs left below the floor then carry a lexical signal without it.
+        With a floor on the text similarity, rapidfuzz runs only on pairs that could reach it, and
+        on the pairs `keep` marks (the other signals are cheap matrix products); pairs left out then
+        carry a lexical signal without it.
         """
         w = self.weights
         emb = self.embeddings
@@ -366,16 +356,18 @@ class Matcher:
                 fuzzy = lexical_matrix([self.norm[i] for i in ia], [self.norm[j] for j in ib],
                                        self._word_counts[ia], self._word_counts[ib])
             else:
-                cheap = self._without_fuzzy(tfidf, semantic, topics)
-                xs, ys = np.nonzero(cheap + self._fuzzy_reach() >= floor - 1e-6)
+                need = self._text_without_fuzzy(tfidf, semantic) + self._fuzzy_reach() >= floor - 1e-6
+                xs, ys = np.nonzero(need if keep is None else need | keep)
                 fuzzy[xs, ys] = self._fuzzy_pairs(np.asarray(ia)[xs], np.asarray(ib)[ys])
         lexical = ((1.0 - share) * tfidf + share * fuzzy).astype(np.float32)
         combined = w.lexical * lexical + w.semantic * semantic + w.topics * topics
         return combined, {"lexical": lexical, "semantic": semantic, "topics": topics}
 
-    def score_pairs(self, pi: np.ndarray, pj: np.ndarray, floor: float | None = None) -> "Scored":
-        """Combined scores and signals of pi[k] against pj[k] for each k; with a floor, only the
-        pairs that reach it (rapidfuzz runs only where it could make the difference)."""
+    def score_pairs(self, pi: np.ndarray, pj: np.ndarray, floor: float | None = None,
+                    keep: np.ndarray | None = None) -> "Scored":
+        """Combined scores and signals of pi[k] against pj[k] for each k; with a floor on the text
+        similarity, only the pairs that reach it or that `keep` marks (rapidfuzz runs only where it
+        could make the difference)."""
         w = self.weights
         pi, pj = np.asarray(pi, dtype=np.int64), np.asarray(pj, dtype=np.int64)
         emb = self.embeddings
@@ -388,13 +380,27 @@ class Matcher:
             if floor is None:
                 fuzzy = self._fuzzy_pairs(pi, pj)
             else:
-                cheap = self._without_fuzzy(tfidf, semantic, topics)
-                need = np.flatnonzero(cheap + self._fuzzy_reach() >= floor - 1e-6)
+                need = self._text_without_fuzzy(tfidf, semantic) + self._fuzzy_reach() >= floor - 1e-6
+                need = np.flatnonzero(need if keep is None else need | keep)
                 fuzzy[need] = self._fuzzy_pairs(pi[need], pj[need])
         lexical = ((1.0 - share) * tfidf + share * fuzzy).astype(np.float32)
         combined = (w.lexical * lexical + w.semantic * semantic + w.topics * topics).astype(np.float32)
         scored = Scored(pi, pj, combined, lexical, semantic, topics)
-        return scored if floor is None else scored.where(combined.astype(np.float64) >= floor)
+        if floor is None:
+            return scored
+        kept = self.text_similarity(lexical, semantic).astype(np.float64) >= floor
+        return scored.where(kept if keep is None else kept | keep)
+
+    def text_similarity(self, lexical: np.ndarray, semantic: np.ndarray) -> np.ndarray:
+        """How alike two texts are, in [0, 1]: the lexical and semantic signals in the proportion of
+        their weights (the topic signal left out)."""
+        w = self.weights
+        return ((w.lexical * lexical + w.semantic * semantic) / (w.lexical + w.semantic)).astype(np.float32)
+
+    def _text_without_fuzzy(self, tfidf: np.ndarray, semantic: np.ndarray) -> np.ndarray:
+        """The text similarity less its rapidfuzz part: a lower bound of it, within `_fuzzy_reach`."""
+        w = self.weights
+        return (w.lexical * (1.0 - w.fuzzy) * tfidf + w.semantic * semantic) / (w.lexical + w.semantic)
 
     def _without_fuzzy(self, tfidf: np.ndarray, semantic: np.ndarray, topics: np.ndarray) -> np.ndarray:
         """The combined score less its rapidfuzz part: a lower bound of it, within `_fuzzy_reach`."""
@@ -423,25 +429,31 @@ class Matcher:
             r, c = self.terms.shared_term_partners(rows, cols, candidates.NEIGHBOURS, candidates.TERMS_PER_STATEMENT,
                                                    candidates.MAX_POSTINGS)
             codes.append(c * n + r if swap else r * n + c)
-        cur_a, cur_b = self._curated_rows[ia_a], self._curated_rows[ib_a]
-        for t in range(cur_a.shape[1]):
-            rows, cols = ia_a[cur_a[:, t] > 0], ib_a[cur_b[:, t] > 0]
+        side_a, side_b = self._side_rows[ia_a], self._side_rows[ib_a]
+        for t in range(side_a.shape[1]):
+            rows, cols = ia_a[side_a[:, t] > 0], ib_a[side_b[:, t] > 0]
             if len(rows) and len(cols):
                 scores = self.cheap_block(rows.tolist(), cols.tolist())
                 codes.append(candidates.block_top_codes(scores, rows, cols, candidates.PER_TOPIC, n))
         pairs = np.unique(np.concatenate(codes))
         return pairs // n, pairs % n
 
+    def shares_side(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Whether statements i[k] and j[k] take sides on a shared proposition."""
+        return np.any(self._side_bits[i] & self._side_bits[j], axis=1)
+
     # -- alignment -------------------------------------------------------------------------
 
     def align_sources(self, a: str, b: str, threshold: float = DEFAULT_THRESHOLD) -> SourcePairComparison:
-        """Aligned pairs of two sources, and the statements of each left unmatched.
+        """The compared and related pairs of two sources, and the statements of each in neither.
 
-        A pair is aligned when its score clears the threshold and each statement is among the
-        other's MUTUAL_K best matches, or when the two share a curated topic and the score clears
-        the threshold less TOPIC_MARGIN. Each statement then keeps at most MAX_LINKS partners in the
-        other source, best first. Curators' confirmed links are always aligned and rejected ones never.
-        The result does not depend on the order of a and b.
+        Two statements that take sides on a shared proposition are always compared, whatever their
+        wording; each statement keeps its PER_STATEMENT closest such partners (so that a proposition
+        many statements answer stays near-linear in size; a source's position on a proposition comes
+        from its stances, not from these pairs). Two that share no proposition are `related` when
+        their text similarity clears the threshold and each is among the other's RELATED_MUTUAL_K
+        closest, at most MAX_RELATED per statement. Curators' confirmed links are always listed and
+        rejected ones never. The result does not depend on the order of a and b.
         """
         if a == b:
             raise ValueError("compare a source with another source")
@@ -449,53 +461,40 @@ class Matcher:
         ia = [self.position[r.ref] for r in self.corpus.source_map[first].statements]
         ib = [self.position[r.ref] for r in self.corpus.source_map[second].statements]
         decisions = self._link_decisions(first, second)
-        floor = threshold - TOPIC_MARGIN
-        # Only pairs that clear the lower (shared-topic) bar can be aligned on their score, and a
-        # pair's rank among its statement's matches depends only on the pairs that score higher.
-        scored = self._scores_above(first, second, ia, ib, floor)
+        scored = self._scores_kept(first, second, ia, ib, threshold)
         n_refs = np.int64(len(self.refs))
         decided = np.array([self.position[ra] * n_refs + self.position[rb] for ra, rb in decisions], dtype=np.int64)
-        # A rejected pair must not take a place among a statement's best matches either.
+        # A rejected pair must not take a place among a statement's closest partners either.
         undecided = ~np.isin(scored.i * n_refs + scored.j, decided)
-        mutual = scored.mutual_top(MUTUAL_K, undecided)
-        shares_topic = np.any(self._curated_bits[scored.i] & self._curated_bits[scored.j], axis=1)
-        above = scored.combined.astype(np.float64) >= threshold
-        picked = np.flatnonzero(undecided & ((above & mutual) | shares_topic))
+        text = self.text_similarity(scored.lexical, scored.semantic)
+        shares = self.shares_side(scored.i, scored.j)
         rank = self._ref_rank
-        # best first; ties by the statements' refs
-        picked = picked[np.lexsort((rank[scored.j[picked]], rank[scored.i[picked]], -scored.combined[picked]))]
-        confirmed = []
+        compared = undecided & shares
+        close = np.where(compared, text, -np.inf)
+        compared &= ((_rank_within(scored.i, rank[scored.j], close) < PER_STATEMENT)
+                     | (_rank_within(scored.j, rank[scored.i], close) < PER_STATEMENT))
+        eligible = undecided & ~shares & (text.astype(np.float64) >= threshold)
+        similar = np.where(eligible, text, -np.inf)
+        eligible &= ((_rank_within(scored.i, rank[scored.j], similar) < RELATED_MUTUAL_K)
+                     & (_rank_within(scored.j, rank[scored.i], similar) < RELATED_MUTUAL_K))
+        related = self._capped(scored, text, np.flatnonzero(eligible), MAX_RELATED)
+        kept = [(int(scored.i[n]), int(scored.j[n]), float(text[n]), scored.signals(n))
+                for n in [*np.flatnonzero(compared).tolist(), *related]]
         for (ra, rb), (decision, _) in decisions.items():
             if decision == "confirmed":
                 i, j = self.position[ra], self.position[rb]
                 one = self.score_pairs(np.array([i]), np.array([j]))
-                confirmed.append((-float(one.combined[0]), int(rank[i]), int(rank[j]), i, j, one.signals(0)))
-        confirmed.sort(key=lambda c: c[:3])
-        degree_a: dict[int, int] = {}
-        degree_b: dict[int, int] = {}
-        kept = []
-        for neg, _, _, i, j, sig in confirmed:  # curators' links first, whatever the degree
-            degree_a[i] = degree_a.get(i, 0) + 1
-            degree_b[j] = degree_b.get(j, 0) + 1
-            kept.append((i, j, -neg, sig))
-        for n, i, j in zip(picked.tolist(), scored.i[picked].tolist(), scored.j[picked].tolist()):
-            if degree_a.get(i, 0) >= MAX_LINKS or degree_b.get(j, 0) >= MAX_LINKS:
-                continue
-            degree_a[i] = degree_a.get(i, 0) + 1
-            degree_b[j] = degree_b.get(j, 0) + 1
-            kept.append((i, j, float(scored.combined[n]), scored.signals(n)))
+                kept.append((i, j, float(self.text_similarity(one.lexical, one.semantic)[0]), one.signals(0)))
         pairs = []
         for i, j, score, sig in kept:
             ra, rb = self.refs[i], self.refs[j]
-            relation, topics = relation_of(ra.stances, rb.stances)
+            relation, topics = pair_relation(ra.stances, rb.stances)
             decision = decisions.get((ra.ref, rb.ref))
             reviewed = decision is not None
             if decision is not None and decision[1] and decision[1] != relation:
-                # the curator's relation overrides the stances, so every shared topic is relevant
+                # the curator's relation overrides the stances, so every shared proposition is relevant
                 relation = decision[1]
                 topics = tuple(sorted(self.curated[i] & self.curated[j]))
-            if not topics:
-                topics = tuple(sorted((self.curated[i] | self.concepts[i]) & (self.curated[j] | self.concepts[j])))
             pairs.append(Pair(ra, rb, round(score, 4), sig, relation, topics, reviewed))
         pairs.sort(key=lambda p: (-p.score, p.a.ref, p.b.ref))
         matched_a = {p.a.ref for p in pairs}
@@ -505,9 +504,25 @@ class Matcher:
         result = SourcePairComparison(first, second, tuple(pairs), only_a, only_b)
         return result if first == a else _swap(result)
 
-    def _scores_above(self, first: str, second: str, ia: list[int], ib: list[int], floor: float) -> "Scored":
-        """The scored pairs of two sources that reach the floor; read from the score cache when the
-        source pair is large and an earlier run saved them (score_cache.py)."""
+    def _capped(self, scored: "Scored", score: np.ndarray, picked: np.ndarray, cap: int) -> list[int]:
+        """The picked pairs, best first (ties by the statements' refs), each statement in at most cap."""
+        rank = self._ref_rank
+        picked = picked[np.lexsort((rank[scored.j[picked]], rank[scored.i[picked]], -score[picked]))]
+        degree_a: dict[int, int] = {}
+        degree_b: dict[int, int] = {}
+        out = []
+        for n, i, j in zip(picked.tolist(), scored.i[picked].tolist(), scored.j[picked].tolist()):
+            if degree_a.get(i, 0) >= cap or degree_b.get(j, 0) >= cap:
+                continue
+            degree_a[i] = degree_a.get(i, 0) + 1
+            degree_b[j] = degree_b.get(j, 0) + 1
+            out.append(n)
+        return out
+
+    def _scores_kept(self, first: str, second: str, ia: list[int], ib: list[int], floor: float) -> "Scored":
+        """The scored pairs of two sources that take sides on a shared proposition or whose text
+        similarity reaches the floor; read from the score cache when the source pair is large and
+        an earlier run saved them (score_cache.py)."""
         from positions import score_cache
 
         cache = self._score_cache(floor) if self.use_cache and len(ia) * len(ib) >= score_cache.MIN_PAIRS else None
@@ -516,7 +531,8 @@ class Matcher:
             if saved is not None:
                 return Scored(**saved)
         scored = self._candidate_scores(ia, ib, floor)
-        scored = scored.where(scored.combined.astype(np.float64) >= floor)
+        text = self.text_similarity(scored.lexical, scored.semantic).astype(np.float64)
+        scored = scored.where((text >= floor) | self.shares_side(scored.i, scored.j))
         if cache is not None:
             cache.put(first, second, {name: getattr(scored, name) for name in score_cache.FIELDS})
         return scored
@@ -539,15 +555,18 @@ class Matcher:
 
     def _candidate_scores(self, ia: list[int], ib: list[int], floor: float | None = None) -> "Scored":
         """Scores of every pair of the two sources, or of the candidate pairs when there are too
-        many; the floor lets scoring skip rapidfuzz where it cannot lift a pair to the floor."""
+        many; the floor (on text similarity) lets scoring skip rapidfuzz where it cannot lift a
+        pair to the floor, except on pairs that take sides on a shared proposition."""
         if len(ia) * len(ib) > DENSE_PAIR_LIMIT:
-            return self.score_pairs(*self.candidate_pairs(ia, ib), floor=floor)
+            pi, pj = self.candidate_pairs(ia, ib)
+            return self.score_pairs(pi, pj, floor=floor, keep=self.shares_side(pi, pj))
         if not ia or not ib:
             return self.score_pairs(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
-        combined, sig = self.score_block(ia, ib, floor)
         pi = np.repeat(np.asarray(ia, dtype=np.int64), len(ib))
         pj = np.tile(np.asarray(ib, dtype=np.int64), len(ia))
-        # pairs below the floor stay in: align_sources leaves them out, with the candidates' too
+        keep = self.shares_side(pi, pj).reshape(len(ia), len(ib))
+        combined, sig = self.score_block(ia, ib, floor, keep)
+        # pairs below the floor stay in: _scores_kept leaves them out, with the candidates' too
         return Scored(pi, pj, combined.reshape(-1), sig["lexical"].reshape(-1), sig["semantic"].reshape(-1),
                       sig["topics"].reshape(-1))
 
@@ -625,81 +644,43 @@ def _swap(c: SourcePairComparison) -> SourcePairComparison:
 
 
 @dataclass(frozen=True)
-class TopicPosition:
-    """Where each compared source stands on one topic."""
-
-    topic: str
-    stances: dict[str, str]  # source -> support/oppose/mixed/neutral/silent
-
-
-def source_stance(refs: list[StatementRef], topic: str) -> str:
-    """A source's overall stance on a topic from its statements.
-
-    silent when no statement touches the topic; otherwise the side most of its supporting and
-    opposing statements take (MoJ: one Wales-only step towards public ownership, five statements
-    for the market: oppose); mixed when those are tied or only mixed stances are given; neutral
-    when all are neutral.
-    """
-    values = [r.stances[topic] for r in refs if topic in r.stances]
-    if not values:
-        return "silent"
-    support, oppose = values.count("support"), values.count("oppose")
-    if support > oppose:
-        return "support"
-    if oppose > support:
-        return "oppose"
-    if support or "mixed" in values:
-        return "mixed"
-    return "neutral"
-
-
-def topic_positions(corpus: Corpus, sources: list[str], topics: list[str] | None = None) -> list[TopicPosition]:
-    """Per topic, each source's stance (topics that none of the sources touches are left out)."""
-    out = []
-    for topic in corpus.topics:
-        if topics and topic.key not in topics:
-            continue
-        stances = {s: source_stance(corpus.source_map[s].statements, topic.key) for s in sources}
-        if any(v != "silent" for v in stances.values()):
-            out.append(TopicPosition(topic.key, stances))
-    return out
-
-
-@dataclass(frozen=True)
 class Comparison:
-    """The result of comparing two or more sources."""
+    """The result of comparing two or more sources: each source pair's compared and related pairs,
+    and the stance matrix of the sources on the propositions (filtered like the pairs)."""
 
     sources: tuple[str, ...]
     threshold: float
     weights: Weights
     pairwise: tuple[SourcePairComparison, ...]
-    positions: tuple[TopicPosition, ...] = field(default_factory=tuple)
+    matrix: StanceMatrix
+    topics_filter: frozenset[str] | None = None  # proposition keys, when --topic was given
+    relations_filter: tuple[str, ...] = field(default_factory=tuple)  # applied by the report
 
 
 def compare_sources(matcher: Matcher, sources: list[str], threshold: float = DEFAULT_THRESHOLD,
                     topics: list[str] | None = None, relations: list[str] | None = None) -> Comparison:
-    """Every pair of the given sources aligned, filtered by topic and relation, plus per-topic positions."""
+    """Every pair of the given sources aligned and filtered by topic (or proposition), with each
+    source's position on each proposition. The relations are recorded for the report, which
+    shows only those and says what they hide."""
+    corpus = matcher.corpus
+    wanted = corpus.expand_topics(topics)
     pairwise = []
     source_pairs = list(combinations(sources, 2))
     step = matcher.progress.step("aligning sources", len(source_pairs))
     for a, b in source_pairs:
         c = matcher.align_sources(a, b, threshold)
-        if topics or relations:
-            c = _filter(c, topics, relations)
-        pairwise.append(c)
+        pairwise.append(_filter(c, wanted) if wanted else c)
         step.advance()
     step.close()
-    positions = topic_positions(matcher.corpus, sources, topics)
-    return Comparison(tuple(sources), threshold, matcher.weights, tuple(pairwise), tuple(positions))
+    matrix = stance_matrix(corpus, list(sources), wanted)
+    return Comparison(tuple(sources), threshold, matcher.weights, tuple(pairwise), matrix, wanted,
+                      tuple(relations or ()))
 
 
-def _filter(c: SourcePairComparison, topics: list[str] | None, relations: list[str] | None) -> SourcePairComparison:
+def _filter(c: SourcePairComparison, topics: frozenset[str]) -> SourcePairComparison:
+    """The pairs and unmatched statements of a comparison on the given propositions."""
     def keep_pair(p: Pair) -> bool:
-        if relations and p.relation not in relations:
-            return False
-        if topics and not (set(topics) & (set(p.a.stances) | set(p.b.stances) | set(p.topics))):
-            return False
-        return True
+        return bool(topics & (set(p.a.stances) | set(p.b.stances) | set(p.topics)))
 
     return SourcePairComparison(
         c.a, c.b, tuple(p for p in c.pairs if keep_pair(p)),

@@ -8,10 +8,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 STANCES = ("support", "oppose", "mixed", "neutral")
 Stance = Literal["support", "oppose", "mixed", "neutral"]
+# The stances that answer a proposition; `neutral` (older corpora: "touches it without taking a
+# side") answers nothing, so it never makes two statements comparable.
+SIDES = ("support", "oppose", "mixed")
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SOURCE_KEY_PATTERN = r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$"
@@ -55,16 +58,48 @@ class _Strict(BaseModel):
         return value
 
 
+class Proposition(_Strict):
+    """A specific, contestable claim that a statement can support, oppose or answer in part."""
+
+    key: Slug = Field(description="Lowercase slug, unique in topics.yaml (and not a topic key).")
+    label: ShortText = Field(description="Short name, two to six words.")
+    text: ShortText = Field(description="The claim in one sentence, one that an organisation could reject.")
+    description: str = Field("", description="What counts as supporting or opposing it.")
+
+
 class Topic(_Strict):
-    """A topic of the taxonomy: a proposition statements can support or oppose."""
+    """A theme of the taxonomy, holding the propositions statements take stances on.
+
+    A topic written in the older format has a single `proposition` sentence and no `propositions`
+    list: it then acts as its own single proposition, keyed by the topic key."""
 
     key: Slug = Field(description="Lowercase slug, unique in the taxonomy.")
     label: ShortText = Field(description="Short human-readable name.")
-    proposition: ShortText = Field(description="A claim a statement can support or oppose.")
-    description: str = Field("", description="What the topic covers.")
+    proposition: ShortText | None = Field(
+        None, description="Older format: the topic's single claim (use `propositions` instead).")
+    description: str = Field("", description="What the theme covers.")
     aliases: list[ShortText] = Field(
         default_factory=list, description="Synonyms and abbreviations used by the matcher."
     )
+    propositions: list[Proposition] = Field(
+        default_factory=list, description="The specific claims of this theme that statements take stances on.")
+
+    @model_validator(mode="after")
+    def _one_way_of_stating_claims(self) -> "Topic":
+        if self.propositions and self.proposition is not None:
+            raise ValueError("has both 'proposition' and 'propositions'; move the sentence into one of the "
+                             "propositions (or remove it)")
+        if not self.propositions and self.proposition is None:
+            raise ValueError("needs a 'propositions' list (or, in the older format, a 'proposition' sentence)")
+        return self
+
+    @property
+    def claims(self) -> tuple[Proposition, ...]:
+        """The topic's propositions; an older-format topic is its own single proposition."""
+        if self.propositions:
+            return tuple(self.propositions)
+        return (Proposition(key=self.key, label=self.label, text=self.proposition or self.label,
+                            description=self.description),)
 
 
 class TopicsFile(_Strict):
@@ -84,7 +119,7 @@ class Statement(_Strict):
     text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS, description="Verbatim quote.")
     section: str | None = Field(None, max_length=2_000, description="Heading or lead-in.")
     stances: dict[str, Stance] = Field(
-        default_factory=dict, description="Topic key -> support, oppose, mixed or neutral."
+        default_factory=dict, description="Proposition key -> support, oppose or mixed (neutral: older corpora)."
     )
     note: str | None = Field(None, max_length=MAX_TEXT_CHARS, description="Curator's note.")
 
@@ -119,7 +154,8 @@ class SourceFile(_Strict):
     published_in: str | None = None
     notes: str | None = None
     silent_on: list[Slug] = Field(
-        default_factory=list, description="Topics the source was checked for and is silent on."
+        default_factory=list,
+        description="Propositions (or whole topics) the source was checked for and is silent on.",
     )
     silent_note: str | None = Field(
         None, max_length=MAX_TEXT_CHARS,
@@ -267,8 +303,13 @@ class StatementRef:
     def stances(self) -> dict[str, str]:
         return self.statement.stances
 
-    def on_topics(self, topics: list[str] | None) -> bool:
-        """True when the statement takes a stance on any of the topics, or when no topics are given."""
+    @property
+    def sides(self) -> dict[str, str]:
+        """The stances that answer a proposition (support, oppose, mixed)."""
+        return {k: v for k, v in self.statement.stances.items() if v in SIDES}
+
+    def on_topics(self, topics: "list[str] | set[str] | frozenset[str] | None") -> bool:
+        """True when the statement takes a stance on any of the given proposition keys, or when none are given."""
         return not topics or any(t in self.statement.stances for t in topics)
 
 
@@ -301,6 +342,36 @@ class Corpus:
     @cached_property
     def topic_map(self) -> dict[str, Topic]:
         return {t.key: t for t in self.topics}
+
+    @cached_property
+    def propositions(self) -> tuple[Proposition, ...]:
+        """Every proposition, in taxonomy order."""
+        return tuple(p for t in self.topics for p in t.claims)
+
+    @cached_property
+    def proposition_map(self) -> dict[str, Proposition]:
+        return {p.key: p for p in self.propositions}
+
+    @cached_property
+    def theme_of(self) -> dict[str, Topic]:
+        """The topic (theme) each proposition belongs to."""
+        return {p.key: t for t in self.topics for p in t.claims}
+
+    def expand_topics(self, keys: "list[str] | None") -> frozenset[str] | None:
+        """Proposition keys named by topic or proposition keys (a topic stands for all of its
+        propositions); None when no keys are given."""
+        if not keys:
+            return None
+        out: set[str] = set()
+        for key in keys:
+            topic = self.topic_map.get(key)
+            out.update(p.key for p in topic.claims) if topic is not None else out.add(key)
+        return frozenset(out)
+
+    def silences(self, source: str) -> frozenset[str]:
+        """The propositions a source is on record as silent on (a topic in silent_on covers all of its
+        propositions)."""
+        return self.expand_topics(list(self.source_map[source].data.silent_on)) or frozenset()
 
     @cached_property
     def source_map(self) -> dict[str, Source]:

@@ -1,280 +1,310 @@
-"""One report model of a comparison, rendered by render/terminal, render/markdown and render/html.
+"""One report model of a comparison, rendered by render/terminal, render/markdown, render/html and
+render/json.
 
-`build_report` gathers everything a reader needs (sources with provenance, the stance matrix,
-consensus and contested topics, per-topic agreements and disagreements, positions unique to one
-source, and how it was made) into plain frozen dataclasses; renderers only lay it out.
+`build_report` turns a `match.Comparison` into findings a reader can sign:
+
+* a summary: for two sources, the propositions they disagree on, agree on, and those only one of
+  them takes a position on; for more, the stand table (propositions x sources) with counts;
+* one block per proposition: the proposition, each source's position (its statements' stances,
+  counted), and the quotes behind them, disagreements first;
+* the related statements: similar text, no shared proposition, so not compared;
+* the statements in none of these, so that every statement of the compared sources appears;
+* how it was made.
+
+Renderers only lay this out; prose that several views share is defined here once.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-from positions.match import Comparison, Pair, StatementRef, source_stance
+from positions.quotes import PairView, Quote, pair_view, quote_of
+from positions.stances import (
+    SILENT,
+    SPLIT,
+    UNCURATED,
+    SourcePosition,
+    StanceMatrix,
+    controversy,
+    shared_sides,
+    sources_relation,
+    split_of,
+)
 
-UNCURATED = "uncurated"
-SYMBOLS = {"support": "+", "oppose": "−", "mixed": "±", "neutral": "○", "silent": "∅", UNCURATED: "·"}
-# How a stance is written in tables and lists (only "uncurated" differs from its key).
+if TYPE_CHECKING:
+    from positions.match import Comparison
+    from positions.models import Corpus
+
+# A block's finding: how the compared sources stand towards each other on its proposition.
+FINDINGS = ("disagree", "agree", "mixed", "one")
+FINDING_TITLES = {
+    "disagree": "Disagreements",
+    "agree": "Agreements",
+    "mixed": "Mixed positions",
+    "one": "Positions of one source only",
+}
+FINDING_WORDS = {"disagree": "disagree", "agree": "agree", "mixed": "mixed", "one": "one source"}
+# Which findings each value of --relation shows ("related" shows the related statement pairs).
+RELATION_SHOWS = {"disagree": ("disagree",), "agree": ("agree",), "related": ()}
+
+SYMBOLS = {"support": "+", "oppose": "−", "mixed": "±", "neutral": "○", SILENT: "∅", UNCURATED: "·", SPLIT: "◐"}
 STANCE_WORDS = {UNCURATED: "not curated"}
-# Prose that every view of a report shares, so markdown and HTML cannot drift apart.
-CONSENSUS_INTRO = "Topics on which every source that speaks takes the same side."
-CONTESTED_INTRO = ("Topics on which at least one source supports the proposition and another opposes it, "
-                   "most evenly split first (controversy = fewer side ÷ larger side, counting sources).")
-UNIQUE_INTRO = "Statements that the matcher aligned with nothing in the other sources."
-ALIGNMENT_RULE = ("Pairs are aligned when their combined score clears the threshold and each is among the other's best "
-                  "matches, or when they share a curated topic and nearly clear it. Agreement and disagreement come only "
-                  "from curated stances; pairs without opposing or matching stances are listed as related.")
-
 LEGEND = (
     ("support", "supports the proposition"),
     ("oppose", "opposes it"),
-    ("mixed", "both, or with reservations"),
-    ("neutral", "touches the topic without taking a side"),
-    ("silent", "says nothing on it (checked by a curator)"),
+    ("mixed", "accepts it only in part or with a condition"),
+    ("neutral", "mentions it without taking a side (older corpora)"),
+    (SPLIT, "its statements take different stances (counts shown)"),
+    (SILENT, "says nothing on it (checked by a curator)"),
     (UNCURATED, "no statement, and no silence recorded (not yet curated)"),
 )
-REVIEW_NOTE = ("Each pair is marked reviewed (a curator confirmed it in links.yaml) or suggested (aligned by the "
-               "matcher and not yet reviewed); pairs a curator rejected are never shown.")
-
-
-def review_text(p: PairView) -> str:
-    """'suggested', or 'reviewed by jo on 2024-05-01: reason' (plain text; renderers escape it)."""
-    if not p.reviewed:
-        return "suggested"
-    r = p.review or {}
-    text = "reviewed"
-    text += f" by {r['reviewer']}" if r.get("reviewer") else ""
-    text += f" on {r['date']}" if r.get("date") else ""
-    text += f": {r['reason']}" if r.get("reason") else ""
-    return text
+RELATED_INTRO = ("Statements with similar wording that take no side on a shared proposition. "
+                 "They are not compared: neither agreement nor disagreement is claimed.")
+UNPLACED_INTRO = "Statements that take no position on a proposition here and have no related statement."
+HOW_READ = ("Two statements are compared only when both take a side on the same proposition: the same side "
+            "is agreement, opposite sides (or a mixed stance against a clear one) disagreement. Every quote "
+            "is verbatim; its reference (source/id) opens it with 'positions show'.")
 
 
 def stance_word(stance: str) -> str:
     return STANCE_WORDS.get(stance, stance)
 
 
-def curated_stance(corpus: Any, source: str, topic: str) -> str:
-    """A source's overall stance on a topic (`source_stance`), with its lack of statements split into
-    "silent" (a curator checked: the topic is in its silent_on) and "uncurated" (nobody has said)."""
-    src = corpus.source_map[source]
-    stance = source_stance(src.statements, topic)
-    if stance == "silent" and topic not in src.data.silent_on:
-        return UNCURATED
-    return stance
+def alignment_rule(threshold: float) -> str:
+    return (f"Statements that take sides on a shared proposition are always compared; statements that share no "
+            f"proposition are listed as related only when their text similarity reaches {threshold:g} "
+            "(0 to 1: the IDF-weighted term cosine with a little rapidfuzz, and the WordLlama embedding "
+            "cosine, 2:1), at most two a statement. Agreement and disagreement come only from curated stances.")
+
+
+def score_words(p: PairView) -> str:
+    """A pair's score and status in plain words."""
+    return f"text similarity {p.score:.2f}, {_status_words(p)}"
+
+
+def _status_words(p: PairView) -> str:
+    from positions.quotes import review_text
+
+    return review_text(p)
 
 
 @dataclass(frozen=True)
-class Quote:
-    source: str
-    source_name: str
-    id: str
+class PropositionInfo:
+    key: str
+    label: str
     text: str
-    section: str | None
-    stances: tuple[tuple[str, str], ...]
-
-    @property
-    def ref(self) -> str:
-        return f"{self.source}/{self.id}"
+    theme: str
+    theme_label: str
 
 
 @dataclass(frozen=True)
-class PairView:
-    relation: str
-    score: float
-    topics: tuple[str, ...]
-    a: Quote
-    b: Quote
-    signals: dict
-    reviewed: bool
-    review: dict | None = None  # the curator's decision (decision, relation, reason, reviewer, date) when reviewed
+class Evidence:
+    """A quote under a proposition, with its stance there."""
+
+    quote: Quote
+    stance: str
+
+
+@dataclass(frozen=True)
+class PropositionBlock:
+    """One proposition: each compared source's position, and the quotes behind them."""
+
+    proposition: PropositionInfo
+    finding: str  # one of FINDINGS
+    positions: tuple[SourcePosition, ...]  # one per compared source, in source order
+    evidence: tuple[Evidence, ...]  # each statement once: by source, strongest first
+    pairs: tuple[PairView, ...]  # the compared statement pairs on it, closest first
 
     @property
-    def status(self) -> str:
-        return "reviewed" if self.reviewed else "suggested"
+    def sides_taken(self) -> tuple[str, ...]:
+        return tuple(p.source for p in self.positions if p.takes_side)
+
+    def evidence_of(self, source: str) -> tuple[Evidence, ...]:
+        return tuple(e for e in self.evidence if e.quote.source == source)
+
+
+@dataclass(frozen=True)
+class SummaryLine:
+    """One line of the findings summary: a kind of finding and its propositions."""
+
+    kind: str  # disagree, agree, mixed, only
+    propositions: tuple[PropositionInfo, ...]
+    source: str | None = None  # for "only": the source that alone takes a position
+    note: str = ""  # for "only": what the other sources' silence is
 
 
 @dataclass(frozen=True)
 class SourcePairView:
+    """The listed pairs of two sources and their statements in no pair (the JSON keeps these)."""
+
     a: str
     b: str
-    disagreements: tuple[PairView, ...]
-    agreements: tuple[PairView, ...]
-    related: tuple[PairView, ...]
+    pairs: tuple[PairView, ...]
     only_a: tuple[Quote, ...]
     only_b: tuple[Quote, ...]
 
 
 @dataclass(frozen=True)
-class TopicInfo:
+class ThemeSection:
     key: str
     label: str
-    proposition: str
-
-
-@dataclass(frozen=True)
-class TopicFinding:
-    """A topic with the quotes behind a consensus or a contest."""
-
-    topic: TopicInfo
-    supporters: tuple[str, ...]
-    opponents: tuple[str, ...]
-    others: tuple[str, ...]
-    silent: tuple[str, ...]
-    controversy: float
-    quotes: tuple[Quote, ...]
-
-    @property
-    def decided_quotes(self) -> tuple[Quote, ...]:
-        """The quotes that support or oppose the topic's proposition."""
-        return tuple(q for q in self.quotes if dict(q.stances)[self.topic.key] in ("support", "oppose"))
-
-
-@dataclass(frozen=True)
-class TopicSection:
-    topic: TopicInfo
-    stances: tuple[tuple[str, str], ...]  # (source, stance)
-    agreements: tuple[PairView, ...]
-    disagreements: tuple[PairView, ...]
-    related: tuple[PairView, ...]
-    quotes: tuple[Quote, ...]
+    blocks: tuple[PropositionBlock, ...]
 
 
 @dataclass(frozen=True)
 class Report:
     title: str
-    summary: str
-    sources: tuple[dict, ...]
-    topics: tuple[TopicInfo, ...]
-    matrix: tuple[tuple[str, tuple[str, ...]], ...]  # (topic key, stance per source in `source_keys` order)
+    heading: str
+    sources: tuple[dict[str, Any], ...]
     source_keys: tuple[str, ...]
-    consensus: tuple[TopicFinding, ...]
-    contested: tuple[TopicFinding, ...]
+    summary: tuple[SummaryLine, ...]
+    headline: str
+    matrix: StanceMatrix
+    propositions: tuple[PropositionInfo, ...]  # the matrix rows
+    blocks: tuple[PropositionBlock, ...]  # in reading order: disagreements first
+    related: tuple[PairView, ...]
+    unplaced: tuple[tuple[str, tuple[Quote, ...]], ...]
     pairwise: tuple[SourcePairView, ...]
-    topic_sections: tuple[TopicSection, ...]
-    unique: tuple[tuple[str, tuple[Quote, ...]], ...]
-    methods: dict
+    methods: dict[str, Any]
+    relations_filter: tuple[str, ...] = ()
+    hidden: dict[str, int] = field(default_factory=dict)  # finding or "related" -> count not shown
     gaps: Any = None  # positions.gaps.Gaps when the report is made --against a source
 
-    def topic(self, key: str) -> TopicInfo:
-        return next(t for t in self.topics if t.key == key)
+    def proposition(self, key: str) -> PropositionInfo:
+        return next(p for p in self.propositions if p.key == key)
+
+    def name(self, source: str) -> str:
+        return next(s["name"] for s in self.sources if s["key"] == source)
+
+    def themes(self) -> tuple[ThemeSection, ...]:
+        """The blocks grouped by theme, themes and propositions in taxonomy order."""
+        order = {p.key: n for n, p in enumerate(self.propositions)}
+        sections: dict[str, list[PropositionBlock]] = {}
+        labels: dict[str, str] = {}
+        for block in sorted(self.blocks, key=lambda b: order[b.proposition.key]):
+            sections.setdefault(block.proposition.theme, []).append(block)
+            labels[block.proposition.theme] = block.proposition.theme_label
+        return tuple(ThemeSection(k, labels[k], tuple(v)) for k, v in sections.items())
 
 
-def quote_of(ref: StatementRef, names: dict[str, str]) -> Quote:
-    """A statement as renderers show it, with its source's name."""
-    st = ref.statement
-    return Quote(ref.source, names[ref.source], st.id, st.text, st.section, tuple(sorted(st.stances.items())))
+def source_heading(source: dict[str, Any]) -> str:
+    """'Probation Alliance (alliance, 2019)'."""
+    date = f", {source['date']}" if source.get("date") else ""
+    return f"{source['name']} ({source['key']}{date})"
 
 
-def _pair_view(p: Pair, names: dict[str, str], corpus: Any = None) -> PairView:
-    review = None
-    link = corpus.link(p.a.ref, p.b.ref) if p.reviewed and corpus is not None else None
-    if link is not None:
-        review = {k: v for k, v in link.model_dump().items() if k not in ("a", "b")}
-    return PairView(p.relation, p.score, p.topics, quote_of(p.a, names), quote_of(p.b, names), p.signals.as_dict(),
-                    p.reviewed, review)
+def _finding(row: tuple[SourcePosition, ...]) -> str | None:
+    taking = [p for p in row if p.takes_side]
+    if not taking:
+        return None
+    if len(taking) == 1:
+        return "one"
+    relations = {sources_relation(x, y) for n, x in enumerate(taking) for y in taking[n + 1:]}
+    if "disagree" in relations:
+        return "disagree"
+    return "agree" if "agree" in relations else "mixed"
 
 
-def controversy(supporters: int, opponents: int) -> float:
-    """How evenly sources split on a topic: 0 when nobody opposes (or supports), 1 for an even
-    split; ties are broken by how many sources take a side."""
-    if not supporters or not opponents:
-        return 0.0
-    return round(min(supporters, opponents) / max(supporters, opponents), 4)
+_STANCE_RANK = {"support": 0, "oppose": 0, "mixed": 1, "neutral": 2}
 
 
-def topic_split(corpus: Any, sources: list[str], topic: str) -> tuple[list[str], list[str], list[str], list[str]]:
-    """(supporters, opponents, others, silent) by each source's overall stance (`source_stance`),
-    so the lists agree with the stance matrix."""
-    groups: dict[str, list[str]] = {"support": [], "oppose": [], "other": [], "silent": []}
-    for key in sources:
-        stance = source_stance(corpus.source_map[key].statements, topic)
-        groups[stance if stance in groups else "other"].append(key)
-    return groups["support"], groups["oppose"], groups["other"], groups["silent"]
+def _evidence(corpus: "Corpus", row: tuple[SourcePosition, ...], pairs: list[PairView],
+              names: dict[str, str]) -> tuple[Evidence, ...]:
+    """Each statement of the row once: sources in order; within one, clear sides first, then the
+    statement closest to another source's statements on the proposition, then document order."""
+    closest: dict[str, float] = {}
+    for p in pairs:
+        for q in (p.a, p.b):
+            closest[q.ref] = max(closest.get(q.ref, 0.0), p.score)
+    out = []
+    for position in row:
+        items = list(enumerate(position.statements))
+        items.sort(key=lambda t: (_STANCE_RANK.get(t[1][1], 3), -closest.get(t[1][0], 0.0), t[0]))
+        for _, (ref, stance) in items:
+            out.append(Evidence(quote_of(corpus.statement(ref), names), stance))  # type: ignore[arg-type]
+    return tuple(out)
 
 
-def contested_order(corpus: Any, sources: list[str]) -> list[tuple[str, float, int]]:
-    """Topics by controversy, most evenly split first, then by how many sources take a side, then by
-    key: (topic, controversy, sources taking a side). The report's contested section uses the same
-    measure and order."""
-    rows = []
-    for t in corpus.topics:
-        sup, opp, _, _ = topic_split(corpus, sources, t.key)
-        rows.append((t.key, controversy(len(sup), len(opp)), len(set(sup) | set(opp))))
-    return sorted(rows, key=lambda r: (-r[1], -r[2], r[0]))
+def _proposition_infos(corpus: "Corpus", keys: tuple[str, ...]) -> tuple[PropositionInfo, ...]:
+    out = []
+    for key in keys:
+        p = corpus.proposition_map[key]
+        theme = corpus.theme_of[key]
+        out.append(PropositionInfo(p.key, p.label, p.text, theme.key, theme.label))
+    return tuple(out)
 
 
-def build_report(corpus: Any, comparison: Comparison, *, corpus_hash: str, version: str,
+def build_report(corpus: "Corpus", comparison: "Comparison", *, corpus_hash: str, version: str,
                  topics: list[str] | None = None, date: str | None = None, title: str | None = None,
                  command: str = "report", against: str | None = None) -> Report:
-    names = {s.key: s.name for s in corpus.sources}
-    keys = list(comparison.sources)
-    topic_infos = tuple(TopicInfo(t.key, t.label, t.proposition) for t in corpus.topics if not topics or t.key in topics)
+    """The report of a comparison (`match.compare_sources`)."""
     from positions.summary import source_record
 
+    names = {s.key: s.name for s in corpus.sources}
+    keys = list(comparison.sources)
     sources = tuple(source_record(corpus.source_map[k]) for k in keys)
-    statements = [r for k in keys for r in corpus.source_map[k].statements]
+    matrix = comparison.matrix
+    infos = _proposition_infos(corpus, matrix.propositions)
+    by_key = {p.key: p for p in infos}
 
-    matrix = []
-    consensus, contested = [], []
-    for t in topic_infos:
-        row = tuple(curated_stance(corpus, k, t.key) for k in keys)
-        if all(v in ("silent", UNCURATED) for v in row):
-            continue
-        matrix.append((t.key, row))
-        sup, opp, other, silent = topic_split(corpus, keys, t.key)
-        quotes = tuple(quote_of(r, names) for r in statements if t.key in r.stances)
-        finding = TopicFinding(t, tuple(sup), tuple(opp), tuple(other), tuple(silent), controversy(len(sup), len(opp)), quotes)
-        speaking = [k for k in keys if k not in silent]
-        if sup and opp:
-            contested.append(finding)
-        elif len(speaking) >= 2 and (set(sup) == set(speaking) or set(opp) == set(speaking)):
-            consensus.append(TopicFinding(t, tuple(sup), tuple(opp), tuple(other), tuple(silent), 0.0, finding.decided_quotes))
-    contested.sort(key=lambda f: (-f.controversy, -(len(f.supporters) + len(f.opponents)), f.topic.key))
-    consensus.sort(key=lambda f: (-(len(f.supporters) + len(f.opponents)), f.topic.key))
-
-    pairwise = []
-    all_pairs: list[PairView] = []
-    matched: set[str] = set()
+    views: list[SourcePairView] = []
+    compared: dict[str, list[PairView]] = {}
+    related: list[PairView] = []
     for c in comparison.pairwise:
-        views = [_pair_view(p, names, corpus) for p in c.pairs]
-        all_pairs.extend(views)
-        matched.update(p.a.ref for p in c.pairs)
-        matched.update(p.b.ref for p in c.pairs)
-        pairwise.append(SourcePairView(
-            c.a, c.b,
-            tuple(v for v in views if v.relation == "disagree"),
-            tuple(v for v in views if v.relation == "agree"),
-            tuple(v for v in views if v.relation == "related"),
-            tuple(quote_of(r, names) for r in c.only_a),
-            tuple(quote_of(r, names) for r in c.only_b),
-        ))
+        pv = [pair_view(p, names, corpus) for p in c.pairs]
+        views.append(SourcePairView(c.a, c.b, tuple(pv), tuple(quote_of(r, names) for r in c.only_a),
+                                    tuple(quote_of(r, names) for r in c.only_b)))
+        for v in pv:
+            shared = shared_sides(dict(v.a.stances), dict(v.b.stances))
+            if not shared:
+                related.append(v)
+            for k in shared:
+                if k in by_key:
+                    compared.setdefault(k, []).append(v)
+    related.sort(key=lambda v: (-v.score, v.a.ref, v.b.ref))
 
-    sections = []
-    matrix_keys = {k for k, _ in matrix}
-    for t in topic_infos:
-        if t.key not in matrix_keys:
+    blocks: list[PropositionBlock] = []
+    for info in infos:
+        row = matrix.row(info.key)
+        finding = _finding(row)
+        if finding is None:
             continue
-        on_topic = [v for v in all_pairs if t.key in v.topics]
-        sections.append(TopicSection(
-            t,
-            tuple((k, curated_stance(corpus, k, t.key)) for k in keys),
-            tuple(v for v in on_topic if v.relation == "agree"),
-            tuple(v for v in on_topic if v.relation == "disagree"),
-            tuple(v for v in on_topic if v.relation == "related"),
-            tuple(quote_of(r, names) for r in statements if t.key in r.stances),
-        ))
+        pairs = sorted(compared.get(info.key, []), key=lambda v: (-v.score, v.a.ref, v.b.ref))
+        blocks.append(PropositionBlock(info, finding, row, _evidence(corpus, row, pairs, names), tuple(pairs)))
+    order = {k: n for n, k in enumerate(matrix.propositions)}
+    blocks.sort(key=lambda b: (FINDINGS.index(b.finding), -len(b.evidence), -len(b.sides_taken),
+                               order[b.proposition.key]))
 
-    unique = []
-    if len(keys) > 1:
+    relations = tuple(comparison.relations_filter)
+    hidden: dict[str, int] = {}
+    if relations:
+        shown = {f for r in relations for f in RELATION_SHOWS[r]}
+        for b in blocks:
+            if b.finding not in shown:
+                hidden[b.finding] = hidden.get(b.finding, 0) + 1
+        blocks = [b for b in blocks if b.finding in shown]
+        if "related" not in relations and related:
+            hidden["related"] = len(related)
+            related = []
+        views = [SourcePairView(v.a, v.b, tuple(p for p in v.pairs if p.relation in relations), v.only_a, v.only_b)
+                 for v in views]
+
+    placed = {e.quote.ref for b in blocks for e in b.evidence} | {q.ref for v in related for q in (v.a, v.b)}
+    wanted = comparison.topics_filter
+    unplaced = []
+    if not relations:
         for k in keys:
             alone = tuple(quote_of(r, names) for r in corpus.source_map[k].statements
-                          if r.ref not in matched and r.on_topics(topics))
-            unique.append((k, alone))
+                          if r.ref not in placed and r.on_topics(wanted))
+            if alone:
+                unplaced.append((k, alone))
 
-    n_statements = len(statements)
-    summary = _summary(keys, names, n_statements, len(matrix), contested, consensus)
+    summary = _summary_lines(corpus, keys, matrix, infos) if keys else ()
     methods = {
-        "matcher": f"positions {version}: lexical (rapidfuzz), semantic (WordLlama 256-d), curated topics",
+        "matcher": (f"positions {version}: propositions from curated stances; text similarity from an "
+                    "IDF-weighted term cosine (90%) with rapidfuzz (10%), and WordLlama 256-d embeddings"),
+        "rule": alignment_rule(comparison.threshold),
         "weights": comparison.weights.describe(),
         "threshold": comparison.threshold,
         "version": version,
@@ -288,50 +318,95 @@ def build_report(corpus: Any, comparison: Comparison, *, corpus_hash: str, versi
     if against:
         from positions.gaps import find_gaps
 
-        gaps = find_gaps(corpus, comparison, against, topics)
+        gaps = find_gaps(corpus, against, [k for k in keys if k != against], wanted)
+    heading = " and ".join([", ".join(source_heading(s) for s in sources[:-1]), source_heading(sources[-1])]
+                           if len(sources) > 1 else [source_heading(s) for s in sources])
     return Report(
         title=title or "Where they stand: " + ", ".join(names[k] for k in keys),
-        summary=summary,
+        heading=heading,
         sources=sources,
-        topics=topic_infos,
-        matrix=tuple(matrix),
         source_keys=tuple(keys),
-        consensus=tuple(consensus),
-        contested=tuple(contested),
-        pairwise=tuple(pairwise),
-        topic_sections=tuple(sections),
-        unique=tuple(unique),
+        summary=summary,
+        headline=_headline(keys, names, blocks, matrix, len([r for k in keys for r in corpus.source_map[k].statements])),
+        matrix=matrix,
+        propositions=infos,
+        blocks=tuple(blocks),
+        related=tuple(related),
+        unplaced=tuple(unplaced),
+        pairwise=tuple(views),
         methods=methods,
+        relations_filter=relations,
+        hidden=hidden,
         gaps=gaps,
     )
 
 
-def _summary(keys, names, n_statements, n_topics, contested, consensus) -> str:
+def _summary_lines(corpus: "Corpus", keys: list[str], matrix: StanceMatrix,
+                   infos: tuple[PropositionInfo, ...]) -> tuple[SummaryLine, ...]:
+    """For every set of sources: the propositions they disagree on, agree on, take only mixed
+    positions on; for two sources also what only one of them takes a position on."""
+    groups: dict[str, list[PropositionInfo]] = {}
+    only: dict[str, list[PropositionInfo]] = {k: [] for k in keys}
+    for info in infos:
+        row = matrix.row(info.key)
+        finding = _finding(row)
+        if finding is None:
+            continue
+        if finding == "one":
+            only[next(p.source for p in row if p.takes_side)].append(info)
+        else:
+            groups.setdefault(finding, []).append(info)
+    lines = [SummaryLine(kind, tuple(groups[kind])) for kind in ("disagree", "agree", "mixed") if groups.get(kind)]
+    for k in keys:
+        if not only[k]:
+            continue
+        note = ""
+        if len(keys) == 2:
+            other = next(x for x in keys if x != k)
+            silent = sum(1 for i in only[k] if matrix.cell(i.key, other).stance == SILENT)
+            parts = [f"silent on {silent} (checked)" if silent else "",
+                     f"not curated on {len(only[k]) - silent}" if len(only[k]) - silent else ""]
+            note = f"{corpus.source_map[other].name}: " + ", ".join(p for p in parts if p)
+        lines.append(SummaryLine("only", tuple(only[k]), k, note))
+    return tuple(lines)
+
+
+def _headline(keys: list[str], names: dict[str, str], blocks: list[PropositionBlock], matrix: StanceMatrix,
+              n_statements: int) -> str:
+    """One paragraph for the report: what is compared, and the most contested propositions (ties
+    broken by how many sources take a side, then by how many statements, and stated as ties)."""
     if not keys:
         return "This corpus has no sources yet: add one with 'positions new-source'."
+    counts = {f: sum(1 for b in blocks if b.finding == f) for f in FINDINGS}
     text = (f"This report compares {len(keys)} source{'s' if len(keys) != 1 else ''} "
-            f"({', '.join(names[k] for k in keys)}): {n_statements} statement{'s' if n_statements != 1 else ''} "
-            f"on {n_topics} topic{'s' if n_topics != 1 else ''}.")
-    if contested:
-        top = contested[0]
-        text += (f" The most contested topic is {top.topic.label.lower()}: "
-                 f"{_people(top.supporters, names)} {_verb('support', top.supporters)} the proposition and "
-                 f"{_people(top.opponents, names)} {_verb('oppose', top.opponents)} it.")
+            f"({', '.join(names[k] for k in keys)}): {n_statements} statement{'s' if n_statements != 1 else ''}, "
+            f"with positions on {len(blocks)} proposition{'s' if len(blocks) != 1 else ''}. ")
+    if len(keys) < 2:
+        return text.strip()
+    text += (f"The sources disagree on {counts['disagree']}, agree on {counts['agree']}, "
+             f"hold only mixed positions on {counts['mixed']}, and {counts['one']} "
+             f"{'is' if counts['one'] == 1 else 'are'} taken by one source only.")
+    contested = [b for b in blocks if b.finding == "disagree"]
+    if not contested:
+        return text + " No two sources disagree on any proposition."
+
+    def rank(b: PropositionBlock) -> tuple[float, int, int]:
+        sup, opp = split_of(b.positions)
+        return (controversy(len(sup), len(opp)), len(b.sides_taken), len(b.evidence))
+
+    best = max(rank(b) for b in contested)
+    top = [b for b in contested if rank(b) == best]
+    if len(top) == 1:
+        b = top[0]
+        text += f" The most contested proposition is “{b.proposition.text}” ({_split_words(b, names)})."
     else:
-        text += " No topic has one source supporting and another opposing its proposition."
-    if consensus:
-        top = consensus[0]
-        side = top.supporters or top.opponents
-        text += f" The most widely shared position is on {top.topic.label.lower()}, where {_people(side, names)} agree."
+        shown = "; ".join(f"“{b.proposition.text}” ({_split_words(b, names)})" for b in top[:5])
+        more = f" and {len(top) - 5} more" if len(top) > 5 else ""
+        text += (f" {len(top)} propositions are equally contested (as evenly split, with as many sources and "
+                 f"statements): {shown}{more}.")
     return text
 
 
-def _verb(verb: str, keys) -> str:
-    return verb + "s" if len(keys) == 1 else verb
-
-
-def _people(keys, names) -> str:
-    items = [names[k] for k in keys]
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+def _split_words(block: PropositionBlock, names: dict[str, str]) -> str:
+    parts = [f"{names[p.source]} {p.describe()}" for p in block.positions if p.takes_side]
+    return "; ".join(parts)

@@ -44,30 +44,38 @@ def statements_on_topics(refs: list[StatementRef], topics: list[str] | None) -> 
     return [r for r in refs if r.on_topics(topics)]
 
 
-def topic_usage(corpus: Corpus) -> list[dict]:
-    """Each topic with how many statements of each source touch it."""
+def topic_usage(corpus: Corpus) -> list[dict[str, Any]]:
+    """Each proposition, in taxonomy order, with its topic (theme) and how many statements of each
+    source take a stance on it."""
     rows = []
     for topic in corpus.topics:
-        counts = {}
-        for source in corpus.sources:
-            n = sum(1 for st in source.data.statements if topic.key in st.stances)
-            counts[source.key] = n
-        rows.append({
-            "key": topic.key,
-            "label": topic.label,
-            "proposition": topic.proposition,
-            "description": topic.description,
-            "aliases": list(topic.aliases),
-            "statements": counts,
-            "total": sum(counts.values()),
-            "sources_using": sum(1 for n in counts.values() if n),
-        })
+        for prop in topic.claims:
+            counts = {}
+            for source in corpus.sources:
+                counts[source.key] = sum(1 for st in source.data.statements if prop.key in st.stances)
+            rows.append({
+                "key": prop.key,
+                "label": prop.label,
+                "text": prop.text,
+                "topic": topic.key,
+                "topic_label": topic.label,
+                "statements": counts,
+                "total": sum(counts.values()),
+                "sources_using": sum(1 for n in counts.values() if n),
+            })
     return rows
 
 
-def corpus_counts(corpus: Corpus) -> dict:
+def topic_records(corpus: Corpus) -> list[dict[str, Any]]:
+    """The topics (themes) with their descriptions, aliases and proposition keys."""
+    return [{"key": t.key, "label": t.label, "description": t.description, "aliases": list(t.aliases),
+             "propositions": [p.key for p in t.claims]} for t in corpus.topics]
+
+
+def corpus_counts(corpus: Corpus) -> dict[str, int]:
     return {
         "sources": len(corpus.sources),
         "statements": sum(len(s.data.statements) for s in corpus.sources),
         "topics": len(corpus.topics),
+        "propositions": len(corpus.propositions),
     }

@@ -40,6 +40,54 @@ class _Group(TyperGroup):
     def list_commands(self, ctx):  # keep the order commands are defined in
         return list(self.commands)
 
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # noqa: D401
+        """Usage errors as one line, `error: ...` with a did-you-mean, and the usage exit status."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            rv = super().main(args, prog_name, complete_var, False, **extra)
+        except Exception as exc:  # typer may bundle its own click: its exceptions are told by name
+            if _is_a(exc, "ClickException"):
+                typer.echo(printable(f"error: {usage_message(exc)}"), err=True)
+                sys.exit(getattr(exc, "exit_code", 2))
+            if _is_a(exc, "Abort"):
+                typer.echo("interrupted", err=True)
+                sys.exit(EXIT_INTERRUPTED)
+            raise
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _is_a(exc: BaseException, name: str) -> bool:
+    return any(cls.__name__ == name for cls in type(exc).__mro__)
+
+
+def usage_message(exc: Any) -> str:
+    """A click usage error in one line, with a did-you-mean where one fits and where to find help."""
+    import re
+
+    from positions.errors import did_you_mean
+
+    message = " ".join(exc.format_message().split()).replace("Value error, ", "")
+    if _is_a(exc, "NoSuchOption"):
+        possible = getattr(exc, "possibilities", None) or []
+        guess = did_you_mean(exc.option_name, list(possible)) if possible else None
+        message = f"no such option: {exc.option_name}" + (f"; did you mean {guess}?" if guess else "")
+    elif _is_a(exc, "BadParameter"):
+        found = re.search(r"'([^']*)' is not one of (.*)$", message)
+        option = re.search(r"^Invalid value for (.*?): ", message)
+        if found:
+            names = re.findall(r"'([^']*)'", found.group(2))
+            guess = did_you_mean(found.group(1).lower(), names)
+            hint = f"; did you mean '{guess}'?" if guess else ""
+            where = option.group(1).replace("'", "") if option else "value"
+            message = f"{where}: '{found.group(1)}' is not one of {', '.join(names)}{hint}"
+    message = message.rstrip(".")
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None and not _is_a(exc, "NoSuchOption") or message.startswith("Missing"):
+        path = ctx.command_path if ctx is not None else "positions"
+        message += f" (see '{path} -h')"
+    return message[:1].lower() + message[1:] if message[:2] != "No" else message
+
 
 def _report_error(exc: PositionsError) -> None:
     if isinstance(exc, CorpusError):
@@ -74,8 +122,9 @@ def _report_os_error(exc: OSError) -> None:
 app = typer.Typer(
     cls=_Group,
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
     help="Compare published policy positions quote by quote: where organisations agree and disagree.\n\n"
     "Example: positions compare alliance moj",
 )
@@ -90,6 +139,7 @@ class _State:
     data: Optional[str] = None
     use_cache: bool = True
     progress: Any = None
+    pager: bool = True
 
 
 state = _State()
@@ -109,6 +159,7 @@ def _global(
         help="Corpus folder to use instead of the shipped one (holds topics.yaml and sources/).",
     ),
     no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the cache."),
+    no_pager: bool = typer.Option(False, "--no-pager", help="Print long output straight to the terminal (no $PAGER)."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
 ) -> None:
     # A folder from $POSITIONS_DATA (which typer reads through --data) is left to find_data_dir,
@@ -118,6 +169,7 @@ def _global(
     from_env = getattr(source, "name", None) == "ENVIRONMENT"
     state.data = str(data) if data and not from_env else None
     state.use_cache = not no_cache
+    state.pager = not no_pager
 
 
 def _matcher(corpus: Any, show_progress: bool = True) -> Any:
@@ -146,16 +198,66 @@ def _corpus() -> Any:
 
 
 def _print(renderable: Any) -> None:
+    """Print for a person: through the pager when standard output is a terminal and the output is
+    longer than it (see `page`)."""
     _stop_progress()
     from rich.console import Console
 
-    Console(soft_wrap=False).print(renderable)
+    console = Console(soft_wrap=False)
+    if state.pager and console.is_terminal:
+        with console.capture() as captured:
+            console.print(renderable)
+        page(captured.get(), console.size.height)
+    else:
+        console.print(renderable)
 
 
 def _echo(text: str) -> None:
     _stop_progress()
+    if state.pager and sys.stdout.isatty():
+        import shutil
+
+        page(text, shutil.get_terminal_size().lines)
+        return
     sys.stdout.write(text)
     sys.stdout.flush()
+
+
+def page(text: str, height: int) -> None:
+    """Show text through the pager, as git does: $POSITIONS_PAGER, then $PAGER, else `less` (with
+    LESS=FRX unless set: colours kept, quit at once when it fits); straight to standard output when
+    it fits the screen, when the pager is empty or `cat`, or when it cannot be started."""
+    import os
+    import shlex
+    import subprocess
+
+    command = os.environ.get("POSITIONS_PAGER", os.environ.get("PAGER", "less"))
+    try:
+        argv = shlex.split(command)
+    except ValueError:
+        argv = []
+    if text.count("\n") < max(1, height - 1) or not argv or argv == ["cat"]:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    env = dict(os.environ)
+    env.setdefault("LESS", "FRX")
+    env.setdefault("LV", "-c")
+    try:
+        proc = subprocess.Popen(argv, stdin=subprocess.PIPE, env=env)
+    except OSError:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        assert proc.stdin is not None
+        proc.stdin.write(text.encode(sys.stdout.encoding or "utf-8", errors="replace"))
+        proc.stdin.close()
+    except (BrokenPipeError, OSError):
+        pass  # the reader quit early (q in less)
+    except KeyboardInterrupt:
+        pass
+    proc.wait()
 
 
 def main() -> None:

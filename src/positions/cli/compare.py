@@ -40,7 +40,8 @@ def _threshold(value: Optional[float]) -> float:
     return value
 
 
-THRESHOLD_HELP = "Alignment threshold in [0, 1]; lower finds more (and weaker) pairs. Default 0.325."
+THRESHOLD_HELP = ("Text similarity in [0, 1] from which two statements that share no proposition are listed as "
+                  "related (statements on a shared proposition are always compared). Default 0.5.")
 
 
 def _build_report(corpus, keys, threshold, topics, relations=None, date=None, command="report", against=None,
@@ -70,18 +71,23 @@ def _write_output(text: str, output: Optional[str]) -> None:
 def compare(
     sources: list[str] = typer.Argument(..., metavar="A B [C ...]", help="Two or more source keys."),
     topic: list[str] = typer.Option([], "--topic", "-t", help="Only pairs and statements on this topic (repeatable)."),
-    relation: list[Relation] = typer.Option([], "--relation", "-r", help="Only agree, disagree or related pairs (repeatable)."),
+    relation: list[Relation] = typer.Option([], "--relation", "-r", help="Only disagreements, agreements or related statements (repeatable); the output says what it leaves out."),
     threshold: Optional[float] = typer.Option(None, "--threshold", help=THRESHOLD_HELP),
-    explain: bool = typer.Option(False, "--explain", help="Show the lexical, semantic and topic signals behind each score."),
+    explain: bool = typer.Option(False, "--explain", help="Show the pairs behind each proposition and the signals behind each score."),
     fmt: CompareFormat = typer.Option(CompareFormat.table, "--format", help="table, markdown or json."),
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write to FILE instead of standard output."),
+    no_pager: bool = typer.Option(False, "--no-pager", help="Print straight to the terminal, without $PAGER."),
 ) -> None:
-    """Align two or more sources: disagreements, agreements, related pairs, and what only one says.
+    """Compare two or more sources, proposition by proposition: a findings summary (with three or more
+    sources, where each stands), then each proposition they disagree on, agree on, or only one takes a
+    position on, with the quotes; then related statements (similar text, no shared proposition).
 
     Example: positions compare alliance moj --relation disagree
     """
     from positions.corpus import require_sources, require_topics
 
+    if no_pager:
+        state.pager = False
     corpus = _corpus()
     keys = require_sources(corpus, sources)
     if len(keys) < 2:
@@ -141,33 +147,37 @@ def search(
 @app.command()
 def matrix(
     sources: list[str] = typer.Argument(None, metavar="[SOURCES...]", help="Source keys (default: all)."),
-    topic: list[str] = typer.Option([], "--topic", "-t", help="Only this topic (repeatable)."),
+    topic: list[str] = typer.Option([], "--topic", "-t", help="Only this topic or proposition (repeatable)."),
     fmt: ListFormat = typer.Option(ListFormat.table, "--format", help="table or json."),
 ) -> None:
-    """Show the stance matrix: topics as rows, sources as columns.
+    """Show where each source stands: propositions as rows, sources as columns, with counts when a
+    source's statements differ.
 
-    'silent' means a curator checked and the source says nothing on the topic (its silent_on);
+    'silent' means a curator checked and the source says nothing on it (its silent_on);
     'not curated' means it has no statement on it and nobody has recorded a silence.
 
     Example: positions matrix alliance moj clinks
     """
     from positions import __version__
     from positions.corpus import corpus_hash, require_sources, require_topics
-    from positions.match import DEFAULT_WEIGHTS, Comparison, topic_positions
-    from positions.render.terminal import matrix_view
+    from positions.match import DEFAULT_WEIGHTS, Comparison
     from positions.report import build_report
+    from positions.stances import stance_matrix
 
     corpus = _corpus()
     keys = require_sources(corpus, sources or corpus.source_keys)
     topics = require_topics(corpus, topic)
-    # The matrix needs no matching: an empty comparison carries the sources and topics.
-    comparison = Comparison(tuple(keys), 0.0, DEFAULT_WEIGHTS, (), tuple(topic_positions(corpus, keys, topics)))
+    wanted = corpus.expand_topics(topics)
+    # The stand table needs no matching: an empty comparison carries the sources and the matrix.
+    comparison = Comparison(tuple(keys), 0.0, DEFAULT_WEIGHTS, (), stance_matrix(corpus, keys, wanted), wanted)
     report = build_report(corpus, comparison, corpus_hash=corpus_hash(corpus), version=__version__, topics=topics or None)
     if fmt is ListFormat.json:
         from positions.render.json import matrix_json, to_json
 
         _echo(to_json(matrix_json(report)))
     else:
+        from positions.render.terminal import matrix_view
+
         _print(matrix_view(report))
 
 
@@ -181,7 +191,8 @@ def report(
     date: Optional[str] = typer.Option(None, "--date", help="A date to print in the report (none by default, so output is reproducible)."),
     against: Optional[str] = typer.Option(None, "--against", metavar="KEY", help="Add a section on the gaps of this source against the others (see 'positions gaps')."),
 ) -> None:
-    """Write a briefing: sources, stance matrix, consensus, contested topics, quotes by topic, methods.
+    """Write a briefing: findings summary, sources, where each stands, each theme's propositions with
+    their quotes, related statements, methods.
 
     Example: positions report --format html --output report.html
     """
@@ -211,21 +222,19 @@ def report(
 def gaps(
     sources: list[str] = typer.Argument(None, metavar="[SOURCES...]", help="The sources to set against it (default: all the others)."),
     against: str = typer.Option(..., "--against", metavar="KEY", help="The reference source, e.g. moj."),
-    topic: list[str] = typer.Option([], "--topic", "-t", help="Only statements taking a side on this topic (repeatable)."),
-    threshold: Optional[float] = typer.Option(None, "--threshold", help=THRESHOLD_HELP),
+    topic: list[str] = typer.Option([], "--topic", "-t", help="Only this topic or proposition (repeatable)."),
     fmt: CompareFormat = typer.Option(CompareFormat.table, "--format", help="table, markdown or json."),
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write to FILE instead of standard output."),
 ) -> None:
-    """What the other sources ask that KEY does not address, and what KEY proposes that no other source supports.
+    """What the other sources take a side on that KEY does not address, and what KEY takes a side on
+    that no other source shares, proposition by proposition.
 
-    A statement 'asks' when it supports or opposes a topic's proposition. Asks of the other sources
-    aligned with no statement of KEY are not addressed; statements of KEY with no aligned 'agree'
-    pair are not supported. Both are grouped by topic.
+    A statement takes a side when it supports, opposes or takes a mixed position on a proposition.
 
     Example: positions gaps --against moj alliance clinks
     """
     from positions.corpus import require_sources, require_topics
-    from positions.gaps import gaps_of
+    from positions.gaps import find_gaps
 
     corpus = _corpus()
     require_sources(corpus, [against])
@@ -233,7 +242,7 @@ def gaps(
     if not others:
         raise UsageError(f"gaps needs at least one source other than '{against}', e.g. 'positions gaps --against {against}'")
     topics = require_topics(corpus, topic)
-    found = gaps_of(_matcher(corpus, fmt is not CompareFormat.json), against, others, _threshold(threshold), topics or None)
+    found = find_gaps(corpus, against, others, corpus.expand_topics(topics))
     if fmt is CompareFormat.json:
         from positions.render.json import gaps_json, to_json
 

@@ -55,7 +55,7 @@ def add(
 
     Example: positions --data mycorpus add alliance --text "Probation should be locally accountable." --stance local-delivery=support
     """
-    from positions.corpus import find_data_dir, load_corpus, require_sources
+    from positions.corpus import StanceKeys, find_data_dir, load_corpus, require_sources
     from positions.edit import append_statement, check_statement, parse_stances, plan_add, refuse_duplicate
 
     root = _writable_root()
@@ -81,7 +81,7 @@ def add(
     if prompting:
         if not stance:
             while True:
-                answer = typer.prompt("Stances (TOPIC=STANCE, comma-separated; blank for none)",
+                answer = typer.prompt("Stances (PROPOSITION=STANCE, comma-separated; blank for none)",
                                       default="", show_default=False)
                 try:
                     fields["stances"] = parse_stances([answer], corpus)
@@ -92,7 +92,7 @@ def add(
             fields["note"] = typer.prompt("Note (blank for none)", default="", show_default=False) or None
         check_statement({**fields, "id": statement_id or "x"})
     source_obj, new_id = append_statement(
-        Path(corpus.source_map[source].path), fields, [t.key for t in corpus.topics], force=force
+        Path(corpus.source_map[source].path), fields, StanceKeys.of(list(corpus.topics)), force=force
     )
     from positions.errors import display_path
 

@@ -33,7 +33,7 @@ def sources(fmt: ListFormat = typer.Option(ListFormat.table, "--format", help="t
 @app.command()
 def show(
     key: str = typer.Argument(..., help="Source key, e.g. alliance; or one statement as SOURCE/ID, e.g. moj/workforce-strategy."),
-    topic: list[str] = typer.Option([], "--topic", "-t", help="Only statements on this topic (repeatable)."),
+    topic: list[str] = typer.Option([], "--topic", "-t", help="Only statements on this topic or proposition (repeatable)."),
     fmt: ListFormat = typer.Option(ListFormat.table, "--format", help="table or json."),
 ) -> None:
     """Show a source's statements with section, topics and stances (or one statement, given as
@@ -54,7 +54,7 @@ def show(
         chosen = corpus.source_map[key].statements
     topics = require_topics(corpus, topic)
     source = corpus.source_map[key]
-    statements = [statement_record(r) for r in statements_on_topics(chosen, topics)]
+    statements = [statement_record(r) for r in statements_on_topics(chosen, corpus.expand_topics(topics))]
     record = source_record(source)
     if fmt is ListFormat.json:
         from positions.render.json import to_json
@@ -79,18 +79,19 @@ def topics(
         "taxonomy (the order of topics.yaml, default), name (by key), or contested: most evenly split "
         "between supporters and opponents first, with a controversy column (as in the report).")),
 ) -> None:
-    """List the topic taxonomy with how many statements of each source touch each topic.
+    """List the topics (themes) and their propositions, with how many statements of each source take
+    a stance on each proposition.
 
     Example: positions topics --sort contested
     """
-    from positions.summary import topic_usage
+    from positions.summary import topic_records, topic_usage
 
     corpus = _corpus()
     rows = topic_usage(corpus)
     if sort is TopicSort.name:
         rows.sort(key=lambda r: r["key"])
     elif sort is TopicSort.contested:
-        from positions.report import contested_order
+        from positions.stances import contested_order
 
         ranked = contested_order(corpus, corpus.source_keys)
         position = {key: n for n, (key, _, _) in enumerate(ranked)}
@@ -101,18 +102,18 @@ def topics(
     if fmt is ListFormat.json:
         from positions.render.json import to_json
 
-        _echo(to_json({"topics": rows}))
+        _echo(to_json({"topics": topic_records(corpus), "propositions": rows}))
     else:
         from positions.render.terminal import topics_table
 
-        _print(topics_table(rows, corpus.source_keys))
+        _print(topics_table(rows, corpus.source_keys, grouped=sort is TopicSort.taxonomy))
 
 
 @app.command()
 def validate(
     directory: Optional[Path] = typer.Argument(None, metavar="[DIR]", help="Corpus folder (default: the corpus in use)."),
 ) -> None:
-    """Check a corpus; print 'OK: N sources, M statements, T topics' or every problem found.
+    """Check a corpus; print 'OK: N sources, M statements, T topics, P propositions' or every problem found.
 
     Example: positions validate mycorpus
     """
@@ -121,4 +122,5 @@ def validate(
 
     root = find_data_dir(directory or state.data, "DIR" if directory else "--data").path
     counts = corpus_counts(load_corpus(root))
-    typer.echo(f"OK: {counts['sources']} sources, {counts['statements']} statements, {counts['topics']} topics")
+    typer.echo(f"OK: {counts['sources']} sources, {counts['statements']} statements, {counts['topics']} topics, "
+               f"{counts['propositions']} propositions")

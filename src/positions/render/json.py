@@ -10,16 +10,39 @@ def to_json(payload: Any) -> str:
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
 
-def _ref(q) -> dict:
+def _ref(q: Any) -> dict[str, str]:
     return {"source": q.source, "id": q.id, "text": q.text}
 
 
-def compare_json(report, explain: bool = False) -> dict:
-    """The documented JSON of `positions compare`."""
+def position_json(position: Any) -> dict[str, Any]:
+    """A source's position on a proposition: one word, its counts, and its statements' ids."""
+    return {"stance": position.stance, "counts": dict(position.counts),
+            "statements": [{"id": ref.partition("/")[2], "stance": stance} for ref, stance in position.statements]}
+
+
+def propositions_json(report: Any) -> list[dict[str, Any]]:
+    """Each proposition of the report with each source's position, and the finding where sources take sides."""
+    findings = {b.proposition.key: b.finding for b in report.blocks}
+    out = []
+    for info in report.propositions:
+        out.append({"key": info.key, "label": info.label, "text": info.text, "theme": info.theme,
+                    "finding": findings.get(info.key),
+                    "stances": {p.source: position_json(p) for p in report.matrix.row(info.key)}})
+    return out
+
+
+def summary_json(report: Any) -> list[dict[str, Any]]:
+    return [{"kind": line.kind, "source": line.source, "propositions": [p.key for p in line.propositions],
+             **({"note": line.note} if line.note else {})} for line in report.summary]
+
+
+def compare_json(report: Any, explain: bool = False) -> dict[str, Any]:
+    """The documented JSON of `positions compare`: the pairs and unmatched statements (as before),
+    the findings summary, and each proposition with each source's position."""
     pairs = []
-    unmatched: dict[str, list] = {}
+    unmatched: dict[str, list[dict[str, str]]] = {}
     for view in report.pairwise:
-        for p in (*view.disagreements, *view.agreements, *view.related):
+        for p in view.pairs:
             item = {"a": _ref(p.a), "b": _ref(p.b), "score": round(p.score, 4), "relation": p.relation,
                     "topics": list(p.topics), "status": p.status}
             if p.review is not None:
@@ -27,6 +50,9 @@ def compare_json(report, explain: bool = False) -> dict:
             if explain:
                 item["signals"] = p.signals
             pairs.append(item)
+    order = {"disagree": 0, "agree": 1, "related": 2}
+    pairs.sort(key=lambda x: (order[x["relation"]], -x["score"], x["a"]["source"], x["a"]["id"], x["b"]["source"],
+                              x["b"]["id"]))
     matched = {(x["a"]["source"], x["a"]["id"]) for x in pairs} | {(x["b"]["source"], x["b"]["id"]) for x in pairs}
     for view in report.pairwise:
         for q in (*view.only_a, *view.only_b):
@@ -34,12 +60,18 @@ def compare_json(report, explain: bool = False) -> dict:
                 bucket = unmatched.setdefault(q.source, [])
                 if _ref(q) not in bucket:
                     bucket.append(_ref(q))
-    return {
+    out: dict[str, Any] = {
         "sources": list(report.source_keys),
         "threshold": report.methods["threshold"],
+        "summary": summary_json(report),
+        "propositions": propositions_json(report),
         "pairs": pairs,
         "unmatched": {k: unmatched.get(k, []) for k in report.source_keys},
     }
+    if report.relations_filter:
+        out["relations_filter"] = list(report.relations_filter)
+        out["not_shown"] = dict(report.hidden)
+    return out
 
 
 def search_json(query: str, hits, explain: bool = False) -> dict:
@@ -52,38 +84,39 @@ def search_json(query: str, hits, explain: bool = False) -> dict:
     return {"query": query, "hits": out}
 
 
-def matrix_json(report) -> dict:
-    """`positions matrix --format json`: each topic's stance per source, and what the stances mean."""
+def matrix_json(report: Any) -> dict[str, Any]:
+    """`positions matrix --format json`: each proposition's position per source, and what the stance words mean."""
     from positions.report import LEGEND
 
-    labels = {t.key: t.label for t in report.topics}
     return {
         "sources": list(report.source_keys),
         "legend": {s: meaning for s, meaning in LEGEND},
-        "topics": [{"key": key, "label": labels[key], "stances": dict(zip(report.source_keys, stances))}
-                   for key, stances in report.matrix],
+        "propositions": [{"key": info.key, "label": info.label, "text": info.text, "theme": info.theme,
+                          "stances": {p.source: p.stance for p in report.matrix.row(info.key)},
+                          "counts": {p.source: dict(p.counts) for p in report.matrix.row(info.key)}}
+                         for info in report.propositions],
     }
 
 
-def _gap_item(item, counterparts: bool) -> dict:
+def _gap_item(item: Any, counterparts: bool) -> dict[str, Any]:
     out = {**_ref(item.quote), "sides": dict(item.sides)}
     if counterparts:
-        out["aligned"] = [{**_ref(q), "relation": rel, "score": round(score, 4)} for q, rel, score in item.counterparts]
+        out["others"] = [{**_ref(q), "stance": stance} for q, stance in item.counterparts]
     return out
 
 
-def gaps_json(gaps) -> dict:
+def gaps_json(gaps: Any) -> dict[str, Any]:
     """`positions gaps --format json`."""
-    def topics(groups, counterparts):
-        return [{"topic": t.key, "label": t.label, "reference_stance": t.reference_stance,
-                 "statements": [_gap_item(i, counterparts) for i in t.items]} for t in groups]
+    def groups(found: Any, counterparts: bool) -> list[dict[str, Any]]:
+        return [{"proposition": t.key, "label": t.label, "text": t.text, "topic": t.theme,
+                 "reference_stance": t.reference.stance, "reference_counts": dict(t.reference.counts),
+                 "statements": [_gap_item(i, counterparts) for i in t.items]} for t in found]
 
     return {
         "reference": gaps.reference,
         "others": list(gaps.others),
-        "threshold": gaps.threshold,
         "topics_filter": list(gaps.topics_filter),
         "counts": gaps.counts,
-        "unaddressed": topics(gaps.unaddressed, False),
-        "unsupported": topics(gaps.unsupported, True),
+        "unaddressed": groups(gaps.unaddressed, False),
+        "unsupported": groups(gaps.unsupported, True),
     }

@@ -1,4 +1,4 @@
-"""GitHub-flavoured markdown views of a Report: the full briefing and the compare tables.
+"""GitHub-flavoured markdown views of a Report: the full briefing and the comparison.
 
 Every piece of corpus text goes through `escape_inline` (or `escape_cell` inside tables), so no
 quote can open a table cell, emphasis, code, a link or raw HTML.
@@ -7,25 +7,24 @@ quote can open a table cell, emphasis, code, a link or raw HTML.
 from __future__ import annotations
 
 import re
+from typing import Any
 
+from positions.quotes import PairView, Quote
 from positions.report import (
-    ALIGNMENT_RULE,
-    CONSENSUS_INTRO,
-    CONTESTED_INTRO,
+    FINDING_TITLES,
+    FINDING_WORDS,
+    HOW_READ,
     LEGEND,
-    REVIEW_NOTE,
+    RELATED_INTRO,
     SYMBOLS,
-    UNIQUE_INTRO,
-    PairView,
-    Quote,
+    UNPLACED_INTRO,
+    PropositionBlock,
     Report,
-    SourcePairView,
-    review_text,
+    score_words,
     stance_word,
 )
 
 _SPECIAL = set("\\`*_[]<>|~&!#")
-RELATION_TITLES = (("disagreements", "Disagreements"), ("agreements", "Agreements"), ("related", "Related"))
 
 
 def escape_inline(text: str | None) -> str:
@@ -48,18 +47,6 @@ def github_anchor(heading: str) -> str:
     return slug.replace(" ", "-")
 
 
-def topic_heading(report: Report, key: str) -> str:
-    return f"Topic: {report.topic(key).label}"
-
-
-def topic_link(report: Report, key: str, link: bool = True) -> str:
-    """The topic's label, linked to its section of the report when it has one."""
-    if not link or not report.topic_sections:
-        return escape_inline(report.topic(key).label)
-    heading = topic_heading(report, key)
-    return f"[{escape_inline(report.topic(key).label)}](#{github_anchor(heading)})"
-
-
 def quote_inline(q: Quote) -> str:
     return f"“{escape_inline(q.text)}” (`{q.ref}`)"
 
@@ -71,75 +58,111 @@ def table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-def pair_table(report: Report, pairs: tuple[PairView, ...], a_name: str, b_name: str, explain: bool = False,
-               links: bool = True) -> str:
-    header = ["Topics", escape_cell(a_name), escape_cell(b_name), "Score", "Status"]
-    if explain:
-        header.append("Signals")
-    rows = []
-    for p in pairs:
-        topics = ", ".join(topic_link(report, t, links) for t in p.topics if _has_topic(report, t)) or "—"
-        row = [topics, quote_inline(p.a), quote_inline(p.b), f"{p.score:.2f}", escape_cell(review_text(p))]
-        if explain:
-            row.append(", ".join(f"{k} {v:.2f}" for k, v in p.signals.items()))
-        rows.append(row)
-    return table(header, rows)
-
-
-def _has_topic(report: Report, key: str) -> bool:
-    return any(t.key == key for t in report.topics)
-
-
-def quote_list(quotes: tuple[Quote, ...]) -> str:
-    return "\n".join(f"- **{escape_inline(q.source_name)}**: {quote_inline(q)}" for q in quotes)
-
-
-def source_pair_section(report: Report, view: SourcePairView, level: int = 2, explain: bool = False,
-                        links: bool = True) -> list[str]:
-    names = {s["key"]: s["name"] for s in report.sources}
-    h = "#" * level
-    out = [f"{h} {escape_inline(names[view.a])} and {escape_inline(names[view.b])}", ""]
-    for attr, title in RELATION_TITLES:
-        pairs = getattr(view, attr)
-        out += [f"{h}# {title} ({len(pairs)})", ""]
-        out += [pair_table(report, pairs, names[view.a], names[view.b], explain, links) if pairs else "None.", ""]
-    for attr, key in (("only_a", view.a), ("only_b", view.b)):
-        quotes = getattr(view, attr)
-        out += [f"{h}# Only in {escape_inline(names[key])} ({len(quotes)})", ""]
-        out += [quote_list(quotes) if quotes else "None.", ""]
+def summary_lines(report: Report) -> list[str]:
+    """The findings summary, one line each."""
+    out = []
+    for line in report.summary:
+        n = len(line.propositions)
+        labels = "; ".join(escape_inline(p.label) for p in line.propositions)
+        if line.kind == "only":
+            head = f"Only {escape_inline(report.name(line.source or ''))} takes a position on {n}"
+        else:
+            head = {"disagree": f"Disagree on {n} proposition{'s' if n != 1 else ''}", "agree": f"Agree on {n}",
+                    "mixed": f"Only mixed positions on {n}"}[line.kind]
+        note = f" ({escape_inline(line.note)})" if line.note else ""
+        out.append(f"- **{head}**: {labels}{note}")
+    if not report.summary and len(report.source_keys) > 1:
+        out.append("- No source takes a position on any proposition here.")
     return out
 
 
-def matrix_section(report: Report) -> list[str]:
+def hidden_line(report: Report) -> list[str]:
+    words = {"disagree": ("disagreement", "disagreements"), "agree": ("agreement", "agreements"),
+             "mixed": ("proposition with only mixed positions", "propositions with only mixed positions"),
+             "one": ("position of one source only", "positions of one source only"),
+             "related": ("related pair", "related pairs")}
+    parts = [f"{n} {words[k][n != 1]}" for k, n in report.hidden.items() if n]
+    if not parts:
+        return []
+    flags = " ".join(f"--relation {r}" for r in report.relations_filter)
+    return [f"Not shown (`{flags}`): " + ", ".join(parts) + ".", ""]
+
+
+def stand_table(report: Report) -> list[str]:
+    """Propositions as rows, sources as columns, each cell the source's position with counts."""
+    if not report.propositions:
+        return ["No source takes a position on any proposition here.", ""]
+    header = ["Proposition", *[f"`{k}`" for k in report.source_keys]]
+    rows = []
+    for info in report.propositions:
+        cells = [f"{SYMBOLS.get(p.stance, '')} {escape_cell(p.describe())}" for p in report.matrix.row(info.key)]
+        rows.append([f"{escape_cell(info.label)} (`{info.key}`)", *cells])
     legend = "; ".join(f"{SYMBOLS[s]} {meaning}" for s, meaning in LEGEND)
-    header = ["Topic", *[f"`{k}`" for k in report.source_keys]]
-    rows = [[topic_link(report, key), *[f"{SYMBOLS[s]} {stance_word(s)}" for s in stances]] for key, stances in report.matrix]
-    return [f"Legend: {legend}.", "", table(header, rows) if rows else "No topic is touched by these sources.", ""]
+    return [table(header, rows), "", f"Legend: {legend}.", ""]
 
 
-def consensus_lines(report: Report, links: bool = True) -> list[str]:
-    """One line per topic: who supports, who opposes, who is silent."""
-    names = {s["key"]: s["name"] for s in report.sources}
-    out = []
-    for key, stances in report.matrix:
-        groups: dict[str, list[str]] = {}
-        for source, stance in zip(report.source_keys, stances):
-            groups.setdefault(stance, []).append(escape_inline(names[source]))
-        parts = [f"{label} {', '.join(groups[s])}" for s, label in (
-            ("support", "supports:"), ("oppose", "opposes:"), ("mixed", "mixed:"), ("neutral", "neutral:"), ("silent", "silent:"),
-            ("uncurated", "not curated:")) if s in groups]
-        out.append(f"- {topic_link(report, key, links)}: " + "; ".join(parts))
+def block_lines(report: Report, block: PropositionBlock, seen: set[str], level: int, explain: bool = False) -> list[str]:
+    """One proposition: heading, sentence, each source's position and its quotes (each quote once
+    in `seen`'s scope)."""
+    info = block.proposition
+    h = "#" * level
+    out = [f"{h} {escape_inline(info.label)} ({FINDING_WORDS[block.finding]})", "",
+           f"*{escape_inline(info.text)}* (`{info.key}`)", ""]
+    for position in block.positions:
+        if not position.statements and len(block.positions) > 2:
+            continue
+        out.append(f"- **{escape_inline(report.name(position.source))}**: {escape_inline(position.describe())}")
+        for ev in block.evidence_of(position.source):
+            lead = "" if len(position.counts) == 1 else f"{ev.stance}: "
+            if ev.quote.ref in seen:
+                out.append(f"  - {lead}`{ev.quote.ref}` (quoted above)")
+            else:
+                seen.add(ev.quote.ref)
+                out.append(f"  - {lead}{quote_inline(ev.quote)}")
+    out.append("")
+    if explain and block.pairs:
+        out += [f"- `{p.a.ref}` × `{p.b.ref}`: {p.relation}, {escape_inline(score_words(p))}; "
+                + ", ".join(f"{k} {v:.2f}" for k, v in p.signals.items()) for p in block.pairs]
+        out.append("")
+    return out
+
+
+def related_lines(report: Report, pairs: tuple[PairView, ...], seen: set[str], explain: bool = False) -> list[str]:
+    out = [RELATED_INTRO, ""]
+    for p in pairs:
+        def one(q: Quote) -> str:
+            if q.ref in seen:
+                return f"`{q.ref}` (quoted above)"
+            seen.add(q.ref)
+            return quote_inline(q)
+        extra = ("; " + ", ".join(f"{k} {v:.2f}" for k, v in p.signals.items())) if explain else ""
+        out.append(f"- **{escape_inline(p.a.source_name)}** {one(p.a)} and **{escape_inline(p.b.source_name)}** "
+                   f"{one(p.b)}: {escape_inline(score_words(p))}{extra}")
+    return out + [""]
+
+
+def unplaced_lines(report: Report, seen: set[str], level: int) -> list[str]:
+    out: list[str] = []
+    for key, quotes in report.unplaced:
+        out += [f"{'#' * level} {escape_inline(report.name(key))}: no position here ({len(quotes)})", "", UNPLACED_INTRO, ""]
+        for q in quotes:
+            if q.ref in seen:
+                out.append(f"- `{q.ref}` (quoted above)")
+            else:
+                seen.add(q.ref)
+                out.append(f"- {quote_inline(q)}")
+        out.append("")
     return out
 
 
 def methods_section(report: Report) -> list[str]:
     m = report.methods
     lines = [
-        f"- Matcher: {escape_inline(m['matcher'])}; weights {escape_inline(m['weights'])}; threshold {m['threshold']:g}.",
+        f"- {escape_inline(m['rule'])}",
+        f"- Matcher: {escape_inline(m['matcher'])}.",
         f"- Package version: positions {escape_inline(m['version'])}.",
         f"- Corpus hash: `{m['corpus_hash']}` (SHA-256 of the corpus files, first 12 hex digits).",
-        f"- {ALIGNMENT_RULE}",
-        f"- {REVIEW_NOTE}",
+        "- Each pair is machine-suggested, or reviewed by a curator in links.yaml; pairs a curator rejected are never shown.",
         f"- Reproduce: `{escape_inline(m['command'])} --threshold {m['threshold']:g}`.",
     ]
     if m.get("date"):
@@ -147,107 +170,92 @@ def methods_section(report: Report) -> list[str]:
     return lines
 
 
+def sources_table(report: Report) -> list[str]:
+    rows = [[f"{escape_cell(s['name'])} (`{s['key']}`)", escape_cell(s.get("title") or ""), escape_cell(s.get("date") or ""),
+             escape_cell(s.get("kind") or ""), escape_cell(", ".join(s.get("authors") or [])),
+             escape_cell(s.get("published_in") or "")]
+            for s in report.sources]
+    return [table(["Source", "Document", "Date", "Kind", "Authors or signatories", "Published in"], rows), ""]
+
+
 def render_compare(report: Report, explain: bool = False) -> str:
-    """Markdown of `positions compare`: each pair of sources, then (for three or more) the topic lines."""
-    names = {s["key"]: s["name"] for s in report.sources}
-    out = [f"# Comparison: {escape_inline(', '.join(names[k] for k in report.source_keys))}", ""]
-    for view in report.pairwise:
-        out += source_pair_section(report, view, 2, explain, links=False)
+    """Markdown of `positions compare`: the summary (and stand table), one block per proposition,
+    the related statements, and what is left."""
+    out = [f"# {escape_inline(report.heading)}", "", *summary_lines(report), "", *hidden_line(report)]
     if len(report.source_keys) > 2:
-        out += ["## Where each source stands, by topic", "", *consensus_lines(report, links=False), ""]
-    out += ["## Method", "", *methods_section(report), ""]
+        out += ["## Where each source stands", "", *stand_table(report)]
+    seen: set[str] = set()
+    for finding, title in FINDING_TITLES.items():
+        blocks = [b for b in report.blocks if b.finding == finding]
+        if blocks:
+            out += [f"## {title} ({len(blocks)})", ""]
+            for block in blocks:
+                out += block_lines(report, block, seen, 3, explain)
+    if report.related:
+        out += [f"## Related statements, not compared ({len(report.related)})", ""]
+        out += related_lines(report, report.related, seen, explain)
+    out += unplaced_lines(report, seen, 2)
+    out += ["## Method", "", HOW_READ, "", *methods_section(report), ""]
     return "\n".join(out).rstrip() + "\n"
 
 
 def render_report(report: Report) -> str:
-    """The full markdown briefing."""
-    names = {s["key"]: s["name"] for s in report.sources}
-    out = [f"# {escape_inline(report.title)}", "", escape_inline(report.summary), ""]
-    out += ["## Sources", ""]
-    rows = [[f"{escape_cell(s['name'])} (`{s['key']}`)", escape_cell(s.get("title") or ""), escape_cell(s.get("date") or ""),
-             escape_cell(s.get("kind") or ""), escape_cell(", ".join(s.get("authors") or [])), escape_cell(s.get("published_in") or "")]
-            for s in report.sources]
-    out += [table(["Source", "Document", "Date", "Kind", "Authors or signatories", "Published in"], rows), ""]
-    out += ["## Stance matrix", "", *matrix_section(report)]
-    out += ["## Consensus", "", CONSENSUS_INTRO, ""]
-    if not report.consensus:
-        out += ["None.", ""]
-    for f in report.consensus:
-        side = "support" if f.supporters else "oppose"
-        who = ", ".join(escape_inline(names[k]) for k in (f.supporters or f.opponents))
-        out += [f"### {topic_link(report, f.topic.key)}", "", f"Proposition: {escape_inline(f.topic.proposition)}", "",
-                f"All who speak {side} it: {who}.", "", quote_list(f.quotes), ""]
-    out += ["## Contested", "", CONTESTED_INTRO, ""]
-    if not report.contested:
-        out += ["None.", ""]
-    for f in report.contested:
-        sup = ", ".join(escape_inline(names[k]) for k in f.supporters)
-        opp = ", ".join(escape_inline(names[k]) for k in f.opponents)
-        out += [f"### {topic_link(report, f.topic.key)} (controversy {f.controversy:.2f})", "",
-                f"Proposition: {escape_inline(f.topic.proposition)}", "", f"Support: {sup}. Oppose: {opp}.", "",
-                quote_list(f.decided_quotes), ""]
-    out += ["## Topics", ""]
-    for sec in report.topic_sections:
-        out += [f"### {escape_inline(topic_heading(report, sec.topic.key))}", "",
-                f"Proposition: {escape_inline(sec.topic.proposition)}", "",
-                "Stances: " + "; ".join(f"{escape_inline(names[k])} {SYMBOLS[s]} {stance_word(s)}" for k, s in sec.stances) + ".", ""]
-        for attr, title in (("agreements", "Where they agree"), ("disagreements", "Where they disagree"), ("related", "Related positions")):
-            pairs = getattr(sec, attr)
-            if pairs:
-                out += [f"#### {title}", ""]
-                out += [f"- {quote_inline(p.a)} ({escape_inline(p.a.source_name)}) and {quote_inline(p.b)} ({escape_inline(p.b.source_name)}), "
-                        f"score {p.score:.2f}, {escape_inline(review_text(p))}"
-                        for p in pairs]
-                out += [""]
-        out += ["#### What each source says", "", quote_list(sec.quotes), ""]
-    if report.unique:
-        out += ["## Positions unique to one source", "", UNIQUE_INTRO, ""]
-        for key, quotes in report.unique:
-            out += [f"### {escape_inline(names[key])} ({len(quotes)})", "", quote_list(quotes) if quotes else "None.", ""]
+    """The full markdown briefing: summary, sources, the stand table, one section per theme with its
+    propositions (each quote at most once per section), related statements, gaps, methods."""
+    out = [f"# {escape_inline(report.title)}", "", f"**{escape_inline(report.heading)}**", "",
+           escape_inline(report.headline), "", *summary_lines(report), "", *hidden_line(report)]
+    out += ["## Sources", "", *sources_table(report)]
+    out += ["## Where each source stands", "", HOW_READ, "", *stand_table(report)]
+    out += ["## Propositions by theme", ""]
+    for theme in report.themes():
+        out += [f"### {escape_inline(theme.label)}", ""]
+        seen: set[str] = set()
+        for block in theme.blocks:
+            out += block_lines(report, block, seen, 4)
+    if report.related:
+        out += [f"## Related statements, not compared ({len(report.related)})", ""]
+        out += related_lines(report, report.related, set())
+    out += unplaced_lines(report, set(), 2)
     if report.gaps is not None:
-        out += gaps_lines(report.gaps, 2, report)
+        out += gaps_lines(report.gaps, 2)
     out += ["## Methods", "", *methods_section(report), ""]
     return "\n".join(out).rstrip() + "\n"
 
 
-def _gap_topic_heading(gaps, t, report: Report | None) -> str:
-    label = topic_link(report, t.key) if report is not None else escape_inline(t.label)
-    return f"{label} ({len(t.items)}; {escape_inline(gaps.name(gaps.reference))}: {escape_inline(stance_word(t.reference_stance))})"
-
-
-def gaps_lines(gaps, level: int = 2, report: Report | None = None) -> list[str]:
-    """The gaps of a reference source as markdown, headed at `level` (in a report, topic labels link
-    to their sections)."""
+def gaps_lines(gaps: Any, level: int = 2) -> list[str]:
+    """The gaps of a reference source as markdown, headed at `level`."""
     h = "#" * level
     ref = escape_inline(gaps.name(gaps.reference))
     c = gaps.counts
     out = [f"{h} Gaps: {ref} against the other sources", "", escape_inline(gaps.summary), "",
-           "A statement takes a side when it supports or opposes a topic's proposition; each is listed under "
-           "the first topic it takes a side on.", ""]
-    out += [f"{h}# What the others ask that {ref} does not address ({c['unaddressed']})", ""]
+           "A statement takes a side when it supports, opposes or takes a mixed position on a proposition; each "
+           "is listed once in each list, under the first proposition that puts it there.", ""]
+    out += [f"{h}# What the others take a side on that {ref} does not address ({c['unaddressed']})", ""]
     if not gaps.unaddressed:
         out += ["None.", ""]
     for t in gaps.unaddressed:
-        out += [f"{h}## {_gap_topic_heading(gaps, t, report)}", "",
-                "\n".join(f"- **{escape_inline(i.quote.source_name)}**: {quote_inline(i.quote)}" for i in t.items), ""]
-    out += [f"{h}# What {ref} proposes that no other source supports ({c['unsupported']})", ""]
+        out += [f"{h}## {escape_inline(t.label)} (`{t.key}`; {ref}: {escape_inline(t.reference_stance)})", "",
+                f"*{escape_inline(t.text)}*", "",
+                "\n".join(f"- **{escape_inline(i.quote.source_name)}** ({escape_inline(dict(i.sides).get(t.key, ''))}): "
+                          f"{quote_inline(i.quote)}" for i in t.items), ""]
+    out += [f"{h}# What {ref} takes a side on that no other source shares ({c['unsupported']})", ""]
     if not gaps.unsupported:
         out += ["None.", ""]
     for t in gaps.unsupported:
         lines = []
         for i in t.items:
-            line = f"- {quote_inline(i.quote)}"
+            line = f"- ({escape_inline(dict(i.sides).get(t.key, ''))}) {quote_inline(i.quote)}"
             if i.counterparts:
-                line += "; aligned without agreement: " + ", ".join(f"{rel} `{q.ref}`" for q, rel, _ in i.counterparts)
+                line += "; the others on it: " + ", ".join(f"{stance} `{q.ref}`" for q, stance in i.counterparts)
             lines.append(line)
-        out += [f"{h}## {_gap_topic_heading(gaps, t, report)}", "", "\n".join(lines), ""]
+        out += [f"{h}## {escape_inline(t.label)} (`{t.key}`; {ref}: {escape_inline(t.reference_stance)})", "",
+                f"*{escape_inline(t.text)}*", "", "\n".join(lines), ""]
     return out
 
 
-def render_gaps(gaps) -> str:
+def render_gaps(gaps: Any) -> str:
     """Markdown of `positions gaps`."""
     out = gaps_lines(gaps, 1)
-    out += [f"Threshold {gaps.threshold:g}. Reproduce: `positions gaps --against {gaps.reference} "
-            f"{' '.join(gaps.others)}" + "".join(f" --topic {t}" for t in gaps.topics_filter)
-            + f" --threshold {gaps.threshold:g} --format markdown`.", ""]
+    out += [f"Reproduce: `positions gaps --against {gaps.reference} {' '.join(gaps.others)}"
+            + "".join(f" --topic {t}" for t in gaps.topics_filter) + " --format markdown`.", ""]
     return "\n".join(out).rstrip() + "\n"

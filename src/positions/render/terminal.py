@@ -66,141 +66,248 @@ def statements_table(source: dict, statements: list[dict]) -> Any:
     return table
 
 
-def topics_table(rows: list[dict], source_keys: list[str]) -> Any:
-    """Topics with statement counts per source; with a `controversy` column when the rows carry it."""
+KEY_WIDTH = 40  # the widest a column holding keys is made so that no key is cut
+
+
+def _key_column_width(keys: Any) -> int:
+    return min(KEY_WIDTH, max([len(k) for k in keys] or [10]))
+
+
+def topics_table(rows: list[dict[str, Any]], source_keys: list[str], grouped: bool = True) -> Any:
+    """Propositions with statement counts per source, under their topics when `grouped`; with a
+    `controversy` column when the rows carry it."""
     from rich.table import Table
+    from rich.text import Text
 
     contested = bool(rows) and "controversy" in rows[0]
-    table = Table(title="Topics" + (", most contested first" if contested else ""), show_lines=False)
-    table.add_column("key", style="bold")
-    table.add_column("label")
+    from rich import box
+
+    table = Table(title="Propositions" + (", most contested first" if contested else ", by topic"), show_lines=False,
+                  box=box.SIMPLE_HEAD)
+    table.add_column("proposition (key)", overflow="fold", min_width=_key_column_width(r["key"] for r in rows))
     for key in source_keys:
-        table.add_column(key, justify="right")
-    table.add_column("total", justify="right")
+        table.add_column(safe(key), justify="right", min_width=len(key), no_wrap=True)
+    table.add_column("total", justify="right", no_wrap=True)
     if contested:
-        table.add_column("controversy", justify="right")
+        table.add_column("controversy", justify="right", no_wrap=True)
+    topic = None
     for r in rows:
+        if grouped and r["topic"] != topic:
+            topic = r["topic"]
+            table.add_row(Text(r["topic_label"], style="bold underline"), *([""] * (len(source_keys) + 1 + contested)))
         cells = [str(r["statements"][k] or "·") for k in source_keys]
         extra = [f"{r['controversy']:.2f}"] if contested else []
-        table.add_row(safe(r["key"]), safe(r["label"]), *cells, str(r["total"]), *extra)
+        table.add_row(Text.assemble(r["label"], "\n", (r["key"], "dim")), *cells, str(r["total"]), *extra)
     if contested:
         table.caption = "controversy: the smaller side ÷ the larger side, counting sources that support or oppose"
     return table
 
 
-RELATION_STYLE = {"disagree": "red", "agree": "green", "related": "blue"}
-TOPIC_WIDTH = 16  # the widest the topic column of a pair table gets
+FINDING_STYLE = {"disagree": "red", "agree": "green", "mixed": "yellow", "one": "blue"}
+FINDING_MARK = {"disagree": "✗", "agree": "✓", "mixed": "±", "one": "·"}
+STANCE_CELL_STYLE = {"support": "green", "oppose": "red", "mixed": "yellow", "neutral": "blue", "split": "magenta",
+                     "silent": "dim", "uncurated": "dim italic"}
+INDENT = 2
 
 
-def _quote_cell(q: Any) -> Any:
+def _ref_line(ref: str, indent: int) -> Any:
+    """A statement's reference on its own line: never wrapped (it is typed into other commands)."""
     from rich.text import Text
 
-    return Text.assemble(("“", "dim"), q.text, ("”", "dim"), "\n", (q.ref, "dim"))
+    return Text(" " * indent + ref, style="dim", no_wrap=True, overflow="ignore")
 
 
-def _topic_labels(report: Any, keys: tuple[str, ...]) -> str:
-    labels = {t.key: t.label for t in report.topics}
-    return ", ".join(labels.get(k, k) for k in keys) or "—"
+def _quote(q: Any, indent: int, seen: set[str] | None, lead: str = "") -> list[Any]:
+    """A quote, then its reference; only the reference when `seen` says it was quoted above."""
+    from rich.padding import Padding
+    from rich.text import Text
+
+    if seen is not None and q.ref in seen:
+        return [_ref_line(f"{lead}{q.ref} (quoted above)", indent)]
+    if seen is not None:
+        seen.add(q.ref)
+    body = Text.assemble((lead, "dim"), ("“", "dim"), q.text, ("”", "dim"))
+    return [Padding(body, (0, 0, 0, indent)), _ref_line(q.ref, indent + 2)]
 
 
-def pair_table(report: Any, title: str, pairs: tuple, a_name: str, b_name: str, style: str, explain: bool = False) -> Any:
-    from rich.table import Table
+def _summary_lines(report: Any) -> list[Any]:
+    from rich.text import Text
 
-    table = Table(title=safe(f"{title} ({len(pairs)})"), title_style=f"bold {style}", show_lines=True, expand=True)
-    topics = [_topic_labels(report, p.topics) for p in pairs]
-    # Not a ratio column: rich lets a ratio column shrink below its min_width, and a label would
-    # then be cut mid-word. This one is as wide as its longest word, up to TOPIC_WIDTH.
-    longest = max((len(w) for label in topics for w in label.split()), default=5)
-    table.add_column("topic", min_width=min(TOPIC_WIDTH, max(5, longest)), max_width=TOPIC_WIDTH, overflow="fold")
-    # fold, not ellipsis: a long reference wraps onto the next line instead of losing characters
-    table.add_column(safe(a_name), ratio=3, overflow="fold")
-    table.add_column(safe(b_name), ratio=3, overflow="fold")
-    table.add_column("score", justify="right", no_wrap=True)
-    for p, topic in zip(pairs, topics):
-        score = f"{p.score:.2f}\n{p.status}"
+    out: list[Any] = [Text(report.heading, style="bold")]
+    for line in report.summary:
+        labels = "; ".join(p.label for p in line.propositions)
+        n = len(line.propositions)
+        if line.kind == "only":
+            head = f"Only {report.name(line.source)} takes a position on {n}"
+        else:
+            head = {"disagree": f"Disagree on {n} proposition{'s' if n != 1 else ''}",
+                    "agree": f"Agree on {n}", "mixed": f"Only mixed positions on {n}"}[line.kind]
+        style = {"disagree": "bold red", "agree": "bold green", "mixed": "bold yellow"}.get(line.kind, "bold")
+        text = Text.assemble((head, style), ": ", labels)
+        if line.note:
+            text.append(f" ({line.note})", style="dim")
+        out.append(text)
+    if not report.summary and len(report.source_keys) > 1:
+        out.append(Text("No source takes a position on any proposition here.", style="dim"))
+    return out
+
+
+def _hidden_line(report: Any) -> Any:
+    from rich.text import Text
+
+    words = {"disagree": ("disagreement", "disagreements"), "agree": ("agreement", "agreements"),
+             "mixed": ("proposition with only mixed positions", "propositions with only mixed positions"),
+             "one": ("position of one source only", "positions of one source only"),
+             "related": ("related pair", "related pairs")}
+    parts = [f"{n} {words[k][n != 1]}" for k, n in report.hidden.items() if n]
+    if not parts:
+        return None
+    flags = " ".join(f"--relation {r}" for r in report.relations_filter)
+    return Text(f"Not shown ({flags}): " + ", ".join(parts) + ".", style="yellow")
+
+
+def stand_table(report: Any) -> Any:
+    """Propositions as rows, sources as columns; each cell the source's position with counts."""
+    return _StandTable(report)
+
+
+SHORT_COUNTS = {"support": "+", "oppose": "−", "mixed": "±", "neutral": "○"}
+
+
+def _short(position: Any) -> str:
+    """'+3', '+1 ±3', '∅', '·': the compact cell of a narrow terminal."""
+    from positions.report import SYMBOLS
+
+    if not position.statements:
+        return SYMBOLS[position.stance]
+    return " ".join(f"{SHORT_COUNTS[s]}{n if n > 1 or len(position.counts) > 1 else ''}"
+                    for s, n in position.counts.items())
+
+
+class _StandTable:
+    """The stand table, laid out for the width it is printed at: stance words in the cells when the
+    keys still fit beside them, else symbols with counts; a key is never cut."""
+
+    WORD_CELL = 12
+
+    def __init__(self, report: Any):
+        self.report = report
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        from rich import box
+        from rich.table import Table
+        from rich.text import Text
+
+        from positions.report import SYMBOLS
+
+        report = self.report
+        keys = list(report.source_keys)
+        longest = _key_column_width(p.key for p in report.propositions)
+        # each column costs its width plus 3 (padding and separator), less 1 for the table
+        words = [max(len(k), self.WORD_CELL) for k in keys]
+        short = [max(len(k), 3) for k in keys]
+        use_words = options.max_width - sum(w + 3 for w in words) - 2 >= max(longest, 24)
+        widths = words if use_words else short
+        first = max(longest, options.max_width - sum(w + 3 for w in widths) - 2)
+        table = Table(title="Where each source stands", show_lines=False, box=box.SIMPLE_HEAD, pad_edge=False)
+        table.add_column("proposition (key)", overflow="fold", width=first)
+        for key, width in zip(keys, widths):
+            table.add_column(safe(key), overflow="fold", width=width)
+        for info in report.propositions:
+            cells = []
+            for position in report.matrix.row(info.key):
+                stance = position.stance
+                text = f"{SYMBOLS.get(stance, '')} {position.describe()}" if use_words else _short(position)
+                cells.append(Text(text, style=STANCE_CELL_STYLE.get(stance, "")))
+            table.add_row(Text.assemble(info.label, "\n", (info.key, "dim")), *cells)
+        table.caption = ("+ supports  − opposes  ± mixed (in part or with a condition)  ◐ statements differ  "
+                         "∅ silent (checked)  · not curated" + ("" if use_words else "  (numbers: statements)"))
+        yield table
+
+
+def proposition_block(report: Any, block: Any, seen: set[str] | None, explain: bool = False) -> list[Any]:
+    """One proposition: its finding, its sentence, each source's position and quotes."""
+    from rich.text import Text
+
+    from positions.report import FINDING_WORDS
+
+    style = FINDING_STYLE[block.finding]
+    info = block.proposition
+    out: list[Any] = [Text.assemble((f"{FINDING_MARK[block.finding]} {FINDING_WORDS[block.finding]}", f"bold {style}"),
+                                    "  ", (info.label, "bold"), "  ", (info.key, "dim"))]
+    from rich.padding import Padding
+
+    out.append(Padding(Text(info.text, style="italic"), (0, 0, 0, INDENT)))
+    for position in block.positions:
+        if not position.statements and len(block.positions) > 2:
+            continue  # the stand table says who is silent or not curated
+        cell = STANCE_CELL_STYLE.get(position.stance, "")
+        out.append(Text.assemble(" " * INDENT, (report.name(position.source), "bold"), ": ",
+                                 (position.describe(), cell)))
+        for ev in block.evidence_of(position.source):
+            lead = "" if len(position.counts) == 1 else f"[{ev.stance}] "
+            out += _quote(ev.quote, INDENT * 2, seen, lead)
+    if explain and block.pairs:
+        for p in block.pairs:
+            out.append(Text(" " * INDENT + f"{p.a.ref} × {p.b.ref}: {p.relation}, text similarity {p.score:.2f}, "
+                            + ", ".join(f"{k} {v:.2f}" for k, v in p.signals.items()), style="dim"))
+    return out
+
+
+def related_pairs(report: Any, seen: set[str] | None, explain: bool = False) -> list[Any]:
+    from rich.text import Text
+
+    from positions.report import RELATED_INTRO, score_words
+
+    out: list[Any] = [Text(RELATED_INTRO, style="dim")]
+    for p in report.related:
+        line = score_words(p)
         if explain:
-            score += "\n" + "\n".join(f"{k[:3]} {v:.2f}" for k, v in p.signals.items())
-        table.add_row(safe(topic), _quote_cell(p.a), _quote_cell(p.b), score)
-    return table
-
-
-def only_table(title: str, quotes: tuple) -> Any:
-    from rich.table import Table
-
-    table = Table(title=safe(f"{title} ({len(quotes)})"), title_style="bold", show_lines=True, expand=True)
-    table.add_column("statement", ratio=5, overflow="fold")
-    table.add_column("topics", ratio=2, overflow="fold")
-    for q in quotes:
-        table.add_row(_quote_cell(q), stances_text(dict(q.stances)))
-    return table
+            line += " · " + ", ".join(f"{k} {v:.2f}" for k, v in p.signals.items())
+        out.append(Text(f"≈ {p.a.source_name} and {p.b.source_name}: {line}", style="blue"))
+        out += _quote(p.a, INDENT, seen) + _quote(p.b, INDENT, seen)
+    return out
 
 
 def compare_view(report: Any, explain: bool = False) -> Any:
+    """`positions compare`: the findings summary, the stand table (three or more sources), one block
+    per proposition (disagreements first), the related statements, and what is left."""
     from rich.console import Group
     from rich.rule import Rule
     from rich.text import Text
 
-    names = {s["key"]: s["name"] for s in report.sources}
-    parts: list[Any] = []
-    for view in report.pairwise:
-        a, b = names[view.a], names[view.b]
-        parts.append(Rule(safe(f"{a} ({view.a})  ×  {b} ({view.b})")))
-        for attr, title, style in (("disagreements", "Disagreements", "red"), ("agreements", "Agreements", "green"), ("related", "Related", "blue")):
-            pairs = getattr(view, attr)
-            if pairs:
-                parts.append(pair_table(report, title, pairs, a, b, style, explain))
-            else:
-                parts.append(Text(f"{title}: none", style=f"dim {style}"))
-        for attr, key in (("only_a", view.a), ("only_b", view.b)):
-            quotes = getattr(view, attr)
-            parts.append(only_table(f"Only in {names[key]}", quotes) if quotes else Text(f"Only in {names[key]}: none", style="dim"))
-    if len(report.source_keys) > 2:
-        parts.append(Rule("Where each source stands, by topic"))
-        parts.append(consensus_table(report))
+    from positions.report import FINDING_TITLES, UNPLACED_INTRO
+
+    parts: list[Any] = _summary_lines(report)
+    hidden = _hidden_line(report)
+    if hidden is not None:
+        parts.append(hidden)
+    if len(report.source_keys) > 2 and report.propositions:
+        parts.append(stand_table(report))
+    seen: set[str] = set()
+    for finding, title in FINDING_TITLES.items():
+        blocks = [b for b in report.blocks if b.finding == finding]
+        if not blocks:
+            continue
+        parts.append(Rule(f"{title} ({len(blocks)})", style=FINDING_STYLE[finding]))
+        for block in blocks:
+            parts += proposition_block(report, block, seen, explain)
+    if report.related:
+        parts.append(Rule(f"Related statements, not compared ({len(report.related)})", style="blue"))
+        parts += related_pairs(report, seen, explain)
+    for key, quotes in report.unplaced:
+        parts.append(Rule(safe(f"{report.name(key)}: no position here ({len(quotes)})"), style="dim"))
+        parts.append(Text(UNPLACED_INTRO, style="dim"))
+        for q in quotes:
+            parts += _quote(q, INDENT, seen)
     m = report.methods
-    parts.append(Text(f"threshold {m['threshold']:g} · weights {m['weights']} · corpus {m['corpus_hash']}", style="dim"))
+    parts.append(Text(f"Related: text similarity ≥ {m['threshold']:g} · corpus {m['corpus_hash']} · "
+                      "'positions show SOURCE/ID' opens a statement", style="dim"))
     return Group(*parts)
 
 
-def consensus_table(report: Any) -> Any:
-    from rich.table import Table
-    from rich.text import Text
-
-    names = {s["key"]: s["name"] for s in report.sources}
-    labels = {t.key: t.label for t in report.topics}
-    table = Table(show_lines=False, expand=True)
-    table.add_column("topic", ratio=2)
-    for title in ("supports", "opposes", "mixed / neutral", "silent", "not curated"):
-        table.add_column(title, ratio=2)
-    for key, stances in report.matrix:
-        groups: dict[str, list[str]] = {}
-        for source, stance in zip(report.source_keys, stances):
-            groups.setdefault(stance, []).append(source)
-        cells = [groups.get("support", []), groups.get("oppose", []), groups.get("mixed", []) + groups.get("neutral", []),
-                 groups.get("silent", []), groups.get("uncurated", [])]
-        styles = ("green", "red", "yellow", "dim", "dim italic")
-        table.add_row(safe(labels[key]), *[Text(", ".join(c), style=s) for c, s in zip(cells, styles)])
-    return table
-
-
 def matrix_view(report: Any) -> Any:
-    from rich.table import Table
-    from rich.text import Text
-
-    from positions.report import LEGEND, SYMBOLS, stance_word
-
-    labels = {t.key: t.label for t in report.topics}
-    table = Table(title="Stance matrix", show_lines=False)
-    table.add_column("topic")
-    for key in report.source_keys:
-        table.add_column(key, justify="center")
-    for key, stances in report.matrix:
-        cells = [Text(f"{SYMBOLS[s]} {stance_word(s)}", style=STANCE_STYLE.get(s, "dim")) for s in stances]
-        table.add_row(safe(labels[key]), *cells)
-    # "silent" is on record (the source's silent_on); "not curated" means nobody has checked yet
-    table.caption = "  ".join(f"{SYMBOLS[s]} {stance_word(s)}" + (" (checked)" if s == "silent" else "")
-                              for s, _ in LEGEND)
-    return table
+    return stand_table(report)
 
 
 def search_table(query: str, hits: list, explain: bool = False) -> Any:
@@ -221,29 +328,26 @@ def search_table(query: str, hits: list, explain: bool = False) -> Any:
     return table
 
 
-def _gap_table(gaps: Any, topic: Any, counterparts: bool) -> Any:
-    from rich.table import Table
+def _gap_block(gaps: Any, prop: Any, counterparts: bool) -> list[Any]:
+    from rich.padding import Padding
     from rich.text import Text
 
-    from positions.report import stance_word
-
     ref_name = gaps.name(gaps.reference)
-    title = f"{topic.label} ({len(topic.items)}) · {ref_name}: {stance_word(topic.reference_stance)}"
-    table = Table(title=safe(title), title_justify="left", show_lines=True, expand=True)
-    table.add_column("statement", ratio=5, overflow="fold")
-    table.add_column("takes a side on", ratio=2, overflow="fold")
-    if counterparts:
-        table.add_column("aligned without agreement", ratio=2, overflow="fold")
-    for item in topic.items:
-        row = [_quote_cell(item.quote), stances_text(dict(item.sides))]
-        if counterparts:
-            row.append(Text("\n".join(f"{rel}: {q.ref}" for q, rel, _ in item.counterparts) or "—"))
-        table.add_row(*row)
-    return table
+    out: list[Any] = [Text.assemble((prop.label, "bold"), "  ", (prop.key, "dim"), f"  ({len(prop.items)}) · ",
+                                    f"{ref_name}: {prop.reference_stance}"),
+                      Padding(Text(prop.text, style="italic"), (0, 0, 0, INDENT))]
+    for item in prop.items:
+        stance = dict(item.sides).get(prop.key, "")
+        out += _quote(item.quote, INDENT, None, f"{item.quote.source_name}, {stance}: ")
+    if counterparts and prop.items and prop.items[0].counterparts:
+        others = ", ".join(f"{q.ref} ({stance})" for q, stance in prop.items[0].counterparts)
+        out.append(Padding(Text(f"The others on it: {others}", style="dim"), (0, 0, 0, INDENT)))
+    return out
 
 
 def gaps_view(gaps: Any) -> Any:
-    """`positions gaps`: the others' unaddressed asks, then the reference's unsupported proposals."""
+    """`positions gaps`: the others' positions the reference does not address, then the reference's
+    positions no other source shares."""
     from rich.console import Group
     from rich.rule import Rule
     from rich.text import Text
@@ -252,12 +356,18 @@ def gaps_view(gaps: Any) -> Any:
     others = ", ".join(gaps.name(k) for k in gaps.others)
     parts: list[Any] = [Rule(safe(f"Gaps: {ref} ({gaps.reference}) against {others}")), Text(gaps.summary)]
     c = gaps.counts
-    parts.append(Rule(safe(f"What the others ask that {ref} does not address ({c['unaddressed']})"), style="red"))
-    parts += [_gap_table(gaps, t, False) for t in gaps.unaddressed] or [Text("None.", style="dim")]
-    parts.append(Rule(safe(f"What {ref} proposes that no other source supports ({c['unsupported']})"), style="yellow"))
-    parts += [_gap_table(gaps, t, True) for t in gaps.unsupported] or [Text("None.", style="dim")]
-    parts.append(Text(f"threshold {gaps.threshold:g} · a statement takes a side when it supports or opposes "
-                      "a topic's proposition", style="dim"))
+    parts.append(Rule(safe(f"What the others take a side on that {ref} does not address ({c['unaddressed']})"), style="red"))
+    for prop in gaps.unaddressed:
+        parts += _gap_block(gaps, prop, False)
+    if not gaps.unaddressed:
+        parts.append(Text("None.", style="dim"))
+    parts.append(Rule(safe(f"What {ref} takes a side on that no other source shares ({c['unsupported']})"), style="yellow"))
+    for prop in gaps.unsupported:
+        parts += _gap_block(gaps, prop, True)
+    if not gaps.unsupported:
+        parts.append(Text("None.", style="dim"))
+    parts.append(Text("A statement takes a side when it supports, opposes or takes a mixed position on a "
+                      "proposition.", style="dim"))
     return Group(*parts)
 
 
@@ -269,4 +379,4 @@ def to_text(renderable: Any, width: int = 120) -> str:
 
     console = Console(width=width, record=True, file=io.StringIO(), color_system=None)
     console.print(renderable)
-    return console.export_text()
+    return "\n".join(line.rstrip() for line in console.export_text().split("\n"))
