@@ -439,3 +439,91 @@ def test_silent_note_is_loaded_and_listed(make_corpus, invoke):
     listed = json.loads(invoke("--data", root, "sources", "--format", "json").stdout)
     quiet = next(s for s in listed["sources"] if s["key"] == "quiet")
     assert (quiet["silent_on"], quiet["silent_note"]) == (["unpaid-work"], "Read in full for unpaid work.")
+
+
+# --- propositions -----------------------------------------------------------------------------
+
+PROPOSITION_TOPICS = """topics:
+  - key: ownership
+    label: Ownership
+    propositions:
+      - key: core-public
+        label: Core public
+        text: Core probation work should be publicly owned and run.
+      - key: pause
+        label: Pause
+        text: The re-procurement should be paused.
+  - key: unpaid-work
+    label: Unpaid work
+    proposition: Unpaid work should be well organised.
+"""
+
+
+def test_topics_with_propositions_and_older_topics_load_together(make_corpus):
+    source = ("name: A\nstatements:\n  - id: a\n    text: Keep it public.\n    stances:\n      core-public: support\n"
+              "  - id: b\n    text: UPW works.\n    stances:\n      unpaid-work: support\n")
+    corpus = load_corpus(make_corpus(sources={"a": source}, topics=PROPOSITION_TOPICS))
+    assert [p.key for p in corpus.propositions] == ["core-public", "pause", "unpaid-work"]
+    assert corpus.theme_of["pause"].key == "ownership"
+    # an older-format topic is its own single proposition
+    assert corpus.proposition_map["unpaid-work"].text == "Unpaid work should be well organised."
+    assert corpus.expand_topics(["ownership"]) == frozenset({"core-public", "pause"})
+
+
+def test_a_stance_on_a_topic_with_propositions_names_them(make_corpus):
+    source = "name: A\nstatements:\n  - id: a\n    text: Keep it public.\n    stances:\n      ownership: support\n"
+    assert_problems(make_corpus(sources={"a": source}, topics=PROPOSITION_TOPICS), [
+        ("sources/a.yaml", 6, 7, "'ownership' is a topic with propositions; take a stance on the one the statement "
+                                 "answers (core-public, pause)")])
+
+
+def test_unknown_proposition_did_you_mean(make_corpus):
+    source = "name: A\nstatements:\n  - id: a\n    text: Keep it public.\n    stances:\n      core-pubic: support\n"
+    assert_problems(make_corpus(sources={"a": source}, topics=PROPOSITION_TOPICS), [
+        ("sources/a.yaml", 6, 7, "unknown proposition 'core-pubic'; did you mean 'core-public'?")])
+
+
+def test_silent_on_takes_propositions_and_topics(make_corpus):
+    ok = "name: A\nsilent_on: [pause, unpaid-work, ownership]\nstatements:\n  - id: a\n    text: T.\n"
+    load_corpus(make_corpus(sources={"a": ok}, topics=PROPOSITION_TOPICS))
+    bad = "name: A\nsilent_on: [pauze]\nstatements:\n  - id: a\n    text: T.\n"
+    assert_problems(make_corpus(sources={"a": bad}, topics=PROPOSITION_TOPICS), [
+        ("sources/a.yaml", 2, 13, "unknown proposition or topic 'pauze'; did you mean 'pause'?")])
+
+
+def test_proposition_keys_are_unique_and_never_a_topic_key(make_corpus):
+    topics = PROPOSITION_TOPICS + """      - key: pause
+        label: Again
+        text: Twice.
+      - key: unpaid-work
+        label: Clash
+        text: A proposition named like a topic.
+"""
+    # the two extra propositions land in the last topic, which then has both forms
+    topics = topics.replace("    proposition: Unpaid work should be well organised.\n", "    propositions:\n")
+    assert_problems(make_corpus(sources={}, topics=topics), [
+        ("topics.yaml", 14, 14, "duplicate proposition key (first in topic 'ownership')"),
+        ("topics.yaml", 17, 14, "'unpaid-work' is also a topic key"),
+    ])
+
+
+def test_a_topic_states_its_claims_one_way(make_corpus):
+    both = PROPOSITION_TOPICS.replace("    label: Ownership\n", "    label: Ownership\n    proposition: Old sentence.\n")
+    (problem,) = problems_of(make_corpus(sources={}, topics=both))
+    assert "has both 'proposition' and 'propositions'" in problem.message and problem.line == 2
+    neither = "topics:\n  - key: x\n    label: X\n"
+    (problem,) = problems_of(make_corpus(sources={}, topics=neither))
+    assert "needs a 'propositions' list" in problem.message and problem.line == 2
+
+
+def test_cached_files_are_checked_against_new_propositions(make_corpus, tmp_path, monkeypatch):
+    """A source parsed and cached under one taxonomy is checked again under an edited one."""
+    monkeypatch.setenv("POSITIONS_CACHE_DIR", str(tmp_path / "cache"))
+    source = "name: A\nstatements:\n  - id: a\n    text: Keep it public.\n    stances:\n      pause: support\n"
+    root = make_corpus(sources={"a": source}, topics=PROPOSITION_TOPICS)
+    load_corpus(root, use_cache=True)
+    (root / "topics.yaml").write_text(PROPOSITION_TOPICS.replace("key: pause", "key: pause-it"), encoding="utf-8")
+    with pytest.raises(CorpusError) as info:
+        load_corpus(root, use_cache=True)
+    (problem,) = info.value.problems
+    assert (problem.line, problem.column) == (6, 7) and "unknown proposition 'pause'" in problem.message

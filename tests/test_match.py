@@ -9,13 +9,12 @@ import pytest
 from positions.corpus import load_corpus
 from positions.match import (
     DEFAULT_THRESHOLD,
-    MAX_LINKS,
+    MAX_RELATED,
+    PER_STATEMENT,
     Matcher,
     Weights,
     compare_sources,
     lexical_matrix,
-    relation_of,
-    source_stance,
 )
 from positions.text import Normaliser
 
@@ -34,23 +33,6 @@ def matcher(corpus):
 
 def refs(comparison):
     return {(p.a.ref, p.b.ref): p.relation for p in comparison.pairs}
-
-
-def test_relation_needs_opposing_or_matching_stances():
-    assert relation_of({"x": "support"}, {"x": "oppose"}) == ("disagree", ("x",))
-    assert relation_of({"x": "support"}, {"x": "support"}) == ("agree", ("x",))
-    assert relation_of({"x": "oppose"}, {"x": "oppose"}) == ("agree", ("x",))
-    assert relation_of({"x": "mixed"}, {"x": "support"}) == ("related", ("x",))
-    assert relation_of({"x": "neutral"}, {"x": "neutral"}) == ("related", ("x",))
-    assert relation_of({}, {"x": "support"}) == ("related", ())
-    # disagreement on one topic outweighs agreement on another
-    assert relation_of({"x": "support", "y": "support"}, {"x": "oppose", "y": "support"})[0] == "disagree"
-
-
-def test_source_stance_aggregates_statements(corpus):
-    unions = corpus.source_map["unions"].statements
-    assert source_stance(unions, "public-ownership") == "support"
-    assert source_stance(unions, "nothing-here") == "silent"
 
 
 def test_alignment_finds_the_expected_pairs_with_relations(matcher):
@@ -76,20 +58,70 @@ def test_alignment_is_symmetric_and_deterministic(corpus):
     assert [(p.a.ref, p.b.ref, p.score) for p in one.pairs] == [(p.a.ref, p.b.ref, p.score) for p in again.pairs]
 
 
-def test_threshold_controls_how_much_aligns(matcher):
-    loose = matcher.align_sources("unions", "ministry", 0.0)
+def test_statements_on_a_shared_proposition_are_compared_whatever_their_wording(matcher):
+    # the threshold only governs related pairs: at 1.0 nothing is related, but every pair of
+    # statements taking sides on a shared proposition is still compared
     strict = matcher.align_sources("unions", "ministry", 1.0)
-    assert len(loose.pairs) > len(strict.pairs)
-    assert strict.pairs == ()
+    assert refs(strict) == {("unions/public-service", "ministry/mixed-market"): "disagree",
+                            ("unions/upw-communities", "ministry/unpaid-work"): "agree",
+                            ("unions/psr-quality", "ministry/advice-to-court"): "agree"}
+    assert all(p.topics for p in strict.pairs)
 
 
-def test_one_statement_never_links_to_everything(make_corpus):
-    broad = {"id": "broad", "text": "Probation must be a publicly owned public sector service.", "stances": {"public-ownership": "support"}}
-    many = [{"id": f"s{i}", "text": f"Probation should be a publicly owned service number {i}.", "stances": {"public-ownership": "support"}}
-            for i in range(8)]
-    corpus = load_corpus(make_corpus(sources={"a": {"name": "A", "statements": [broad]}, "b": {"name": "B", "statements": many}}, topics=TOPICS))
-    result = Matcher(corpus).align_sources("a", "b", 0.0)
-    assert len(result.pairs) == MAX_LINKS < len(many)
+def test_unrelated_wording_on_a_shared_proposition_still_disagrees(make_corpus):
+    sources = {"a": {"name": "A", "statements": [
+        {"id": "x", "text": "Bring it all back in house.", "stances": {"public-ownership": "support"}}]},
+               "b": {"name": "B", "statements": [
+        {"id": "y", "text": "Competition drives innovation among providers.", "stances": {"public-ownership": "oppose"}}]}}
+    result = Matcher(load_corpus(make_corpus(sources=sources, topics=TOPICS))).align_sources("a", "b")
+    assert [(p.a.ref, p.b.ref, p.relation, p.topics) for p in result.pairs] == [
+        ("a/x", "b/y", "disagree", ("public-ownership",))]
+    assert result.pairs[0].score < DEFAULT_THRESHOLD  # compared although the texts are not alike
+
+
+def test_similar_text_without_a_shared_proposition_is_only_related(make_corpus):
+    sources = {"a": {"name": "A", "statements": [
+        {"id": "x", "text": "Community payback placements should visibly serve local communities.",
+         "stances": {"unpaid-work": "support"}}]},
+               "b": {"name": "B", "statements": [
+        {"id": "y", "text": "Community payback placements should visibly serve local communities and parks.",
+         "stances": {"public-ownership": "oppose"}}]}}
+    result = Matcher(load_corpus(make_corpus(sources=sources, topics=TOPICS))).align_sources("a", "b")
+    assert [(p.relation, p.topics) for p in result.pairs] == [("related", ())]
+    assert result.pairs[0].score >= DEFAULT_THRESHOLD
+
+
+def test_threshold_controls_how_much_is_related(make_corpus):
+    words = "probation officers need manageable caseloads training supervision time"
+    b = [{"id": f"y{n}", "text": " ".join(words.split()[: 10 - n])} for n in range(1, 5)]
+    sources = {"a": {"name": "A", "statements": [{"id": "x", "text": words}]}, "b": {"name": "B", "statements": b}}
+    m = Matcher(load_corpus(make_corpus(sources=sources, topics=TOPICS)))
+    assert len(m.align_sources("a", "b", 0.0).pairs) > len(m.align_sources("a", "b", 1.0).pairs) == 0
+
+
+def test_a_proposition_many_statements_answer_keeps_each_statements_closest_partners(make_corpus):
+    a = [{"id": f"a{i}", "text": f"Probation should be a publicly owned service, point {i} of {i * 7}.",
+          "stances": {"public-ownership": "support"}} for i in range(12)]
+    b = [{"id": f"b{i}", "text": f"Private providers compete to run probation, item {i} and {i * 3}.",
+          "stances": {"public-ownership": "oppose"}} for i in range(12)]
+    corpus = load_corpus(make_corpus(sources={"a": {"name": "A", "statements": a}, "b": {"name": "B", "statements": b}},
+                                     topics=TOPICS))
+    result = Matcher(corpus).align_sources("a", "b")
+    assert {p.relation for p in result.pairs} == {"disagree"}
+    assert len(result.pairs) < 12 * 12  # capped ...
+    for side in ("a", "b"):  # ... but every statement keeps its PER_STATEMENT closest partners
+        for i in range(12):
+            n = sum(1 for p in result.pairs if getattr(p, side).id == f"{side}{i}")
+            assert PER_STATEMENT <= n <= 12
+    assert not result.only_a and not result.only_b
+
+
+def test_related_pairs_are_capped(make_corpus):
+    words = "probation officers need manageable caseloads training supervision time"
+    b = [{"id": f"y{n}", "text": words + f" number {n}"} for n in range(6)]
+    sources = {"a": {"name": "A", "statements": [{"id": "x", "text": words}]}, "b": {"name": "B", "statements": b}}
+    result = Matcher(load_corpus(make_corpus(sources=sources, topics=TOPICS))).align_sources("a", "b", 0.0)
+    assert len(result.pairs) == MAX_RELATED
 
 
 def test_uncurated_statements_still_align_by_text(make_corpus):
@@ -149,19 +181,23 @@ def test_suggest_topics_for_new_text(matcher):
 def test_compare_three_sources_gives_every_pair_and_positions(make_corpus):
     sources = dict(SOURCES)
     sources["charity"] = {"name": "Charity", "statements": [
-        {"id": "public", "text": "Probation belongs in the public sector.", "stances": {"public-ownership": "support"}}]}
+        {"id": "public", "text": "Probation belongs in the public sector.", "stances": {"public-ownership": "support"}},
+        {"id": "mixed", "text": "Some services could stay with charities.", "stances": {"public-ownership": "mixed"}}]}
     corpus = load_corpus(make_corpus(sources=sources, topics=TOPICS))
     result = compare_sources(Matcher(corpus), ["unions", "ministry", "charity"])
     assert [(c.a, c.b) for c in result.pairwise] == [("unions", "ministry"), ("unions", "charity"), ("ministry", "charity")]
-    ownership = next(p for p in result.positions if p.topic == "public-ownership")
-    assert ownership.stances == {"unions": "support", "ministry": "oppose", "charity": "support"}
+    row = {p.source: p for p in result.matrix.row("public-ownership")}
+    assert {k: p.stance for k, p in row.items()} == {"unions": "support", "ministry": "oppose", "charity": "split"}
+    assert row["charity"].describe() == "supports 1, mixed 1"  # counted, never a majority
 
 
-def test_filters_by_topic_and_relation(matcher):
-    result = compare_sources(matcher, ["unions", "ministry"], relations=["disagree"])
-    assert {p.relation for p in result.pairwise[0].pairs} == {"disagree"}
+def test_filters_by_topic(matcher):
     result = compare_sources(matcher, ["unions", "ministry"], topics=["unpaid-work"])
+    assert result.pairwise[0].pairs
     assert all("unpaid-work" in set(p.a.stances) | set(p.b.stances) for p in result.pairwise[0].pairs)
+    assert result.matrix.propositions == ("unpaid-work",)
+    # relations are left to the report, which says what it hides
+    assert compare_sources(matcher, ["unions", "ministry"], relations=["disagree"]).relations_filter == ("disagree",)
 
 
 def test_matcher_runs_without_network(corpus, monkeypatch, tmp_path):
@@ -199,29 +235,43 @@ def test_embedding_cache_is_used_and_survives_corruption(corpus, tmp_path, monke
     assert calls and fresh.shape == (8, 256)  # rebuilt, not fatal
 
 
-def test_rejected_pair_frees_its_place_among_the_best_matches(make_corpus):
-    # x's best matches in b are y1 > y2 > y3 > y4 (shared words fall off); no stances, so only the
-    # mutual-best rule aligns. Rejecting y1 must let y4 into x's top three.
+def test_rejected_pair_frees_its_place_among_the_closest(make_corpus):
+    # x's closest in b are y1 > y2 > y3 > y4 (shared words fall off); no stances, so only related
+    # pairs: each statement keeps its MAX_RELATED closest. Rejecting y1 must let y3 in.
     words = "probation officers need manageable caseloads training supervision time"
     b = [{"id": f"y{n}", "text": " ".join(words.split()[: 10 - n])} for n in range(1, 5)]
     sources = {"a": {"name": "A", "statements": [{"id": "x", "text": words}]}, "b": {"name": "B", "statements": b}}
     plain = Matcher(load_corpus(make_corpus(sources=sources, topics=TOPICS))).align_sources("a", "b", 0.0)
-    assert [p.b.id for p in plain.pairs] == ["y1", "y2", "y3"]
+    assert [p.b.id for p in plain.pairs] == ["y1", "y2"]
     links = "links:\n  - a: a/x\n    b: b/y1\n    decision: rejected\n"
     corpus = load_corpus(make_corpus(sources=sources, topics=TOPICS, files={"links.yaml": links}))
     result = Matcher(corpus).align_sources("a", "b", 0.0)
-    assert [p.b.id for p in result.pairs] == ["y2", "y3", "y4"]
+    assert [p.b.id for p in result.pairs] == ["y2", "y3"]
 
 
-def test_shared_topic_beyond_the_first_64_topics_is_seen(make_corpus):
+def test_shared_proposition_beyond_the_first_64_is_seen(make_corpus):
     topics = [{"key": f"t{n}", "label": f"Topic {n}", "proposition": f"Proposition {n}."} for n in range(70)]
     a = [{"id": "x", "text": "Alpha beta gamma.", "stances": {"t69": "support"}}]
     b = [{"id": "same", "text": "Delta epsilon zeta.", "stances": {"t69": "oppose"}},
          {"id": "other", "text": "Eta theta iota.", "stances": {"t5": "support"}}]
-    # a third source uses every topic, so that t69 sorts past the 64th bit
-    c = [{"id": "all", "text": "Kappa lambda mu.", "stances": {f"t{n}": "neutral" for n in range(70)}}]
+    # a third source takes sides on every proposition, so that t69 sorts past the 64th bit
+    c = [{"id": "all", "text": "Kappa lambda mu.", "stances": {f"t{n}": "support" for n in range(70)}}]
     sources = {"a": {"name": "A", "statements": a}, "b": {"name": "B", "statements": b}, "c": {"name": "C", "statements": c}}
     m = Matcher(load_corpus(make_corpus(sources=sources, topics=topics)))
-    assert m._curated_bits.shape[1] == 2 and m._topic_column["t69"] >= 64
-    result = m.align_sources("a", "b", 0.55)  # it scores 0.48: only the shared-topic rule (0.55 - 0.1) aligns
+    assert m._side_bits.shape[1] == 2
+    result = m.align_sources("a", "b", 0.99)
     assert [(p.b.id, p.relation) for p in result.pairs] == [("same", "disagree")]
+
+
+def test_propositions_of_a_topic_are_compared_separately(make_corpus):
+    topics = [{"key": "ownership", "label": "Ownership", "propositions": [
+        {"key": "core-public", "label": "Core public", "text": "Core probation work should be publicly run."},
+        {"key": "pause-procurement", "label": "Pause", "text": "The re-procurement should be paused."}]}]
+    a = [{"id": "x", "text": "Keep probation public.", "stances": {"core-public": "support"}}]
+    b = [{"id": "y", "text": "Go ahead with the competition.", "stances": {"pause-procurement": "oppose"}},
+         {"id": "z", "text": "A mixed market is best.", "stances": {"core-public": "oppose"}}]
+    m = Matcher(load_corpus(make_corpus(sources={"a": {"name": "A", "statements": a}, "b": {"name": "B", "statements": b}},
+                                        topics=topics)))
+    result = m.align_sources("a", "b")
+    # same theme, different question: not compared
+    assert refs(result) == {("a/x", "b/z"): "disagree"}

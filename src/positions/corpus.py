@@ -392,7 +392,9 @@ class StanceKeys:
                 props.append(t["key"])
         return cls(tuple(props), themes)
 
-    def stance_problem(self, key: str) -> str | None:
+    def stance_problem(self, key: str, taxonomy_order: bool = False) -> str | None:
+        """What is wrong with a stance on `key`, or None; known keys listed sorted (the loader) or
+        in taxonomy order (command-line options)."""
         if key in self.propositions:
             return None
         if key in self.themes:
@@ -402,14 +404,15 @@ class StanceKeys:
         # a taxonomy in the older format (no topic lists propositions) speaks of topics
         noun = "proposition" if self.themes else "topic"
         if self.propositions:
-            return unknown_name_message(noun, key, list(self.propositions))
+            known = list(self.propositions) if taxonomy_order else sorted(self.propositions)
+            return unknown_name_message(noun, key, known)
         return f"unknown {noun} '{key}'"
 
     def silence_problem(self, key: str) -> str | None:
         if key in self.propositions or key in self.themes:
             return None
         noun = "proposition or topic" if self.themes else "topic"
-        return unknown_name_message(noun, key, [*self.themes, *self.propositions])
+        return unknown_name_message(noun, key, sorted({*self.themes, *self.propositions}))
 
 
 def load_source(path: Path, topic_keys: "StanceKeys | None", root: Path,

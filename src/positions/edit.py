@@ -114,7 +114,7 @@ def parse_stances(values: list[str], corpus: Any) -> dict[str, str]:
                     f"--stance '{item}': write PROPOSITION=STANCE, e.g. core-probation-public=support "
                     f"(stances: {', '.join(STANCES)})"
                 )
-            problem = keys.stance_problem(topic)
+            problem = keys.stance_problem(topic, taxonomy_order=True)
             if problem:
                 raise UsageError(problem)
             if stance.lower() not in STANCES:
