@@ -249,29 +249,31 @@ def test_show_requires_a_key(run_on):
 
 def test_topics_table(run_on):
     out = ok(run_on("topics")).stdout
+    lines = out.splitlines()
     for key, label in (("public-ownership", "Public ownership"), ("unpaid-work", "Unpaid work"),
                        ("local-delivery", "Local delivery")):
-        line = next(line for line in out.splitlines() if key in line)
-        assert label in line
+        n = next(n for n, line in enumerate(lines) if line.strip().startswith(key))
+        assert label in lines[n - 1]  # the label, then its key under it
     assert out.index("public-ownership") < out.index("unpaid-work") < out.index("local-delivery")
     assert "alliance" in out and "moj" in out
 
 
 def test_topics_json(run_on):
     payload = load_json(run_on("topics", "--format", "json"))
-    assert list(payload) == ["topics"]
-    rows = {r["key"]: r for r in payload["topics"]}
-    assert [r["key"] for r in payload["topics"]] == ["public-ownership", "unpaid-work", "local-delivery"]
+    assert list(payload) == ["topics", "propositions"]
+    topics = {t["key"]: t for t in payload["topics"]}
+    assert topics["public-ownership"]["aliases"] == ["public sector", "privatisation"]
+    assert topics["unpaid-work"]["description"] == "Community payback placements."
+    assert topics["local-delivery"]["propositions"] == ["local-delivery"]  # an older topic is its own proposition
+    rows = {r["key"]: r for r in payload["propositions"]}
+    assert [r["key"] for r in payload["propositions"]] == ["public-ownership", "unpaid-work", "local-delivery"]
     po = rows["public-ownership"]
-    assert po["label"] == "Public ownership"
-    assert po["proposition"] == "Probation should be publicly owned."
-    assert po["aliases"] == ["public sector", "privatisation"]
+    assert po["label"] == "Public ownership" and po["topic"] == "public-ownership"
+    assert po["text"] == "Probation should be publicly owned."
     assert po["statements"] == {"alliance": 2, "moj": 1}
     assert po["total"] == 3 and po["sources_using"] == 2
     assert rows["unpaid-work"]["statements"] == {"alliance": 0, "moj": 1}
-    assert rows["unpaid-work"]["description"] == "Community payback placements."
     assert rows["local-delivery"]["total"] == 1 and rows["local-delivery"]["sources_using"] == 1
-    assert rows["local-delivery"]["description"] == "" and rows["local-delivery"]["aliases"] == []
 
 
 # --- validate ---------------------------------------------------------------------------------
@@ -306,7 +308,8 @@ def test_data_option_wins_over_environment(invoke, make_corpus):
 
 def test_validate_shipped_corpus(invoke):
     result = ok(invoke("validate", SHIPPED_DATA))
-    assert re.fullmatch(r"OK: [1-9]\d* sources, [1-9]\d* statements, [1-9]\d* topics\n", result.stdout)
+    assert re.fullmatch(r"OK: [1-9]\d* sources, [1-9]\d* statements, [1-9]\d* topics(, [1-9]\d* propositions)?\n",
+                        result.stdout)
 
 
 BROKEN = {

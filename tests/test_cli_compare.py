@@ -20,7 +20,9 @@ def test_compare_table_lists_sections_in_order(invoke, data):
     result = invoke("--data", data, "compare", "unions", "ministry")
     assert result.exit_code == 0, result.output
     out = result.stdout
-    order = [out.index(title) for title in ("Disagreements", "Agreements", "Related", "Only in Unions", "Only in Ministry")]
+    order = [out.index(title) for title in ("Unions (unions) and Ministry (ministry)", "Disagree on 1 proposition",
+                                            "Agree on 2", "Disagreements (1)", "Agreements (2)",
+                                            "Unions: no position here", "Ministry: no position here")]
     assert order == sorted(order)
     assert "unions/public-service" in out and "ministry/mixed-market" in out
     assert "Probation must be a publicly owned service" in out
@@ -30,7 +32,12 @@ def test_compare_json_contract(invoke, data):
     result = invoke("--data", data, "compare", "unions", "ministry", "--format", "json")
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
-    assert set(doc) == {"sources", "threshold", "pairs", "unmatched"}
+    assert set(doc) == {"sources", "threshold", "summary", "propositions", "pairs", "unmatched"}
+    props = {p["key"]: p for p in doc["propositions"]}
+    assert props["public-ownership"]["finding"] == "disagree"
+    assert props["public-ownership"]["stances"]["unions"] == {
+        "stance": "support", "counts": {"support": 1}, "statements": [{"id": "public-service", "stance": "support"}]}
+    assert doc["summary"][0] == {"kind": "disagree", "source": None, "propositions": ["public-ownership"]}
     assert doc["sources"] == ["unions", "ministry"]
     assert doc["threshold"] == DEFAULT_THRESHOLD
     assert doc["pairs"], "expected aligned pairs"
@@ -63,30 +70,36 @@ def test_compare_output_is_byte_identical_across_runs(invoke, data):
 
 def test_compare_filters_and_explain(invoke, data):
     result = invoke("--data", data, "compare", "unions", "ministry", "--relation", "agree", "--format", "json", "--explain")
-    pairs = json.loads(result.stdout)["pairs"]
+    doc = json.loads(result.stdout)
+    pairs = doc["pairs"]
     assert pairs and {p["relation"] for p in pairs} == {"agree"}
+    assert doc["not_shown"] == {"disagree": 1} and doc["relations_filter"] == ["agree"]
     assert set(pairs[0]["signals"]) == {"lexical", "semantic", "topics"}
     result = invoke("--data", data, "compare", "unions", "ministry", "--topic", "unpaid-work", "--format", "json")
     pairs = json.loads(result.stdout)["pairs"]
     assert [(p["a"]["id"], p["b"]["id"]) for p in pairs] == [("upw-communities", "unpaid-work")]
     table = invoke("--data", data, "compare", "unions", "ministry", "--explain").stdout
-    assert "lex" in table and "sem" in table
+    assert "lexical" in table and "semantic" in table and "text similarity" in table
+    hidden = invoke("--data", data, "compare", "unions", "ministry", "--relation", "disagree").stdout
+    assert "Not shown (--relation disagree): 2 agreements." in hidden and "none" not in hidden.lower()
 
 
-def test_compare_three_sources_adds_topic_lines(invoke, make_corpus):
+def test_compare_three_sources_opens_with_the_stand_table(invoke, make_corpus):
     sources = dict(SOURCES)
     sources["charity"] = {"name": "Charity", "statements": [{"id": "p", "text": "Probation belongs in the public sector.", "stances": {"public-ownership": "support"}}]}
     data = make_corpus(sources=sources, topics=TOPICS)
     out = invoke("--data", data, "compare", "unions", "ministry", "charity", "--format", "markdown").stdout
-    assert out.count("## ") >= 4
-    assert "- Public ownership: supports: Unions, Charity; opposes: Ministry" in out
+    assert out.index("## Where each source stands") < out.index("## Disagreements")
+    assert "| Public ownership (`public-ownership`) | + supports | − opposes | + supports |" in out
+    table = invoke("--data", data, "compare", "unions", "ministry", "charity").stdout
+    assert table.index("Where each source stands") < table.index("Disagreements (1)")
 
 
 def test_compare_writes_output_file(invoke, data, tmp_path):
     target = tmp_path / "out.md"
     result = invoke("--data", data, "compare", "unions", "ministry", "--format", "markdown", "--output", target)
     assert result.exit_code == 0
-    assert target.read_text(encoding="utf-8").startswith("# Comparison: Unions, Ministry")
+    assert target.read_text(encoding="utf-8").startswith("# Unions (unions) and Ministry (ministry)")
 
 
 @pytest.mark.parametrize("args, message", [
@@ -132,7 +145,7 @@ def test_search_table_and_source_filter(invoke, data):
 def test_matrix_shows_symbols_and_words(invoke, data):
     out = invoke("--data", data, "matrix").stdout
     assert "Public ownership" in out
-    assert "+ support" in out and "− oppose" in out
+    assert "+ supports" in out and "− opposes" in out
 
 
 def test_shipped_compare_alliance_moj_runs(invoke):

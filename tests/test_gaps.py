@@ -1,7 +1,7 @@
-"""Gaps against a reference source (positions.gaps, `positions gaps`, `report --against`).
+"""Gaps against a reference source, by proposition (positions.gaps, `positions gaps`, `report --against`).
 
-The small corpus pins every alignment with links.yaml and uses --threshold 1, so that no pair is
-aligned by its score: the expected gaps follow from the definitions alone.
+Gaps come from the curated stances alone (no matching), so the expected gaps follow from the
+definitions.
 """
 
 from __future__ import annotations
@@ -46,34 +46,16 @@ SOURCES = {
     ]},
 }
 
-LINKS = """links:
-  - a: gov/g-own
-    b: union/u-own
-    decision: confirmed
-  - a: gov/g-market
-    b: union/u-upw
-    decision: confirmed
-  - a: charity/c-local
-    b: gov/g-local
-    decision: confirmed
-    relation: related
-  - a: gov/g-own
-    b: charity/c-rejected
-    decision: rejected
-"""
-
-
 @pytest.fixture
 def root(make_corpus):
-    return make_corpus(SOURCES, TOPICS, files={"links.yaml": LINKS})
+    return make_corpus(SOURCES, TOPICS)
 
 
 def gaps_for(root, topics=None, others=("charity", "union")):
     from positions.corpus import load_corpus
-    from positions.gaps import gaps_of
-    from positions.match import Matcher
+    from positions.gaps import find_gaps
 
-    return gaps_of(Matcher(load_corpus(root), use_cache=False), "gov", list(others), 1.0, topics)
+    return find_gaps(load_corpus(root), "gov", list(others), topics)
 
 
 def shape(groups):
@@ -82,25 +64,16 @@ def shape(groups):
 
 def test_known_gaps(root):
     g = gaps_for(root)
-    # asks of the others that gov does not address, under each statement's first topic (taxonomy order)
-    assert shape(g.unaddressed) == [
-        ("public-ownership", "support", ["charity/c-rejected"]),  # rejected by a curator: not aligned
-        ("local-delivery", "support", ["union/u-both"]),          # also on victims, listed once
-        ("victims", "neutral", ["charity/c-victims"]),
-    ]
-    assert g.unaddressed[1].items[0].sides == (("local-delivery", "oppose"), ("victims", "support"))
-    # gov's proposals that nobody supports: a disagreement, and a pair a curator set to 'related'
-    assert shape(g.unsupported) == [
-        ("unpaid-work", "oppose", ["gov/g-market"]),
-        ("local-delivery", "support", ["gov/g-local"]),
-    ]
-    assert [(q.ref, rel) for q, rel, _ in g.unsupported[0].items[0].counterparts] == [("union/u-upw", "disagree")]
-    assert [(q.ref, rel) for q, rel, _ in g.unsupported[1].items[0].counterparts] == [("charity/c-local", "related")]
-    assert g.counts == {"unaddressed": 3, "unaddressed_topics": 3, "unsupported": 2, "unsupported_topics": 2}
-    assert g.summary.startswith("3 statements of the other sources take a side that Government does not address")
-    # mixed, neutral and stance-less statements are never asks; g-own has an agreeing pair
-    listed = {i.quote.ref for t in (*g.unaddressed, *g.unsupported) for i in t.items}
-    assert not listed & {"union/u-mixed", "gov/g-victims", "gov/g-plain", "gov/g-own", "union/u-own"}
+    # the others take sides on victims; gov only mentions it
+    assert shape(g.unaddressed) == [("victims", "neutral", ["charity/c-victims", "union/u-both"])]
+    assert g.unaddressed[0].items[1].sides == (("local-delivery", "oppose"), ("victims", "support"))
+    # gov takes a side on unpaid work that nobody shares (the union disagrees); on ownership the union
+    # and the charity share its side, on local delivery the charity does
+    assert shape(g.unsupported) == [("unpaid-work", "opposes", ["gov/g-market"])]
+    assert [(q.ref, stance) for q, stance in g.unsupported[0].items[0].counterparts] == [("union/u-upw", "support")]
+    assert g.counts == {"unaddressed": 2, "unaddressed_propositions": 1, "unsupported": 1, "unsupported_propositions": 1}
+    assert g.summary.startswith("2 statements of the other sources take a side on 1 proposition that Government does "
+                                "not address")
 
 
 def test_topic_filter_and_fewer_sources(root):
@@ -108,36 +81,38 @@ def test_topic_filter_and_fewer_sources(root):
     assert shape(g.unaddressed) == [("victims", "neutral", ["charity/c-victims", "union/u-both"])]
     assert g.unsupported == ()
     g = gaps_for(root, others=("union",))
-    assert shape(g.unaddressed) == [("local-delivery", "support", ["union/u-both"])]
-    # without the charity, g-local has no aligned pair at all: still unsupported, with no counterpart
-    assert [(t.key, [(q.ref, rel) for q, rel, _ in t.items[0].counterparts]) for t in g.unsupported] == [
-        ("unpaid-work", [("union/u-upw", "disagree")]), ("local-delivery", [])]
+    assert shape(g.unaddressed) == [("victims", "neutral", ["union/u-both"])]
+    # without the charity, nobody shares gov's side on local delivery (the union opposes it)
+    assert shape(g.unsupported) == [("unpaid-work", "opposes", ["gov/g-market"]),
+                                    ("local-delivery", "supports", ["gov/g-local"])]
+    assert [(q.ref, s) for q, s in g.unsupported[1].items[0].counterparts] == [("union/u-both", "oppose")]
 
 
 def test_cli_formats(invoke, root, tmp_path):
-    r = invoke("--data", root, "gaps", "--against", "gov", "--threshold", "1", "--format", "json")
+    r = invoke("--data", root, "gaps", "--against", "gov", "--format", "json")
     assert r.exit_code == 0, r.output
     doc = json.loads(r.stdout)
-    assert doc["reference"] == "gov" and doc["others"] == ["charity", "union"] and doc["threshold"] == 1.0
-    assert [(t["topic"], [f"{s['source']}/{s['id']}" for s in t["statements"]]) for t in doc["unaddressed"]] == [
-        ("public-ownership", ["charity/c-rejected"]), ("local-delivery", ["union/u-both"]), ("victims", ["charity/c-victims"])]
-    assert doc["unsupported"][0]["statements"][0]["aligned"][0]["relation"] == "disagree"
-    assert doc["counts"]["unsupported"] == 2
+    assert doc["reference"] == "gov" and doc["others"] == ["charity", "union"]
+    assert [(t["proposition"], [f"{s['source']}/{s['id']}" for s in t["statements"]]) for t in doc["unaddressed"]] == [
+        ("victims", ["charity/c-victims", "union/u-both"])]
+    assert doc["unsupported"][0]["statements"][0]["others"] == [
+        {"source": "union", "id": "u-upw", "text": "Community payback must stay a public service.", "stance": "support"}]
+    assert doc["counts"]["unsupported"] == 1
 
-    md = invoke("--data", root, "gaps", "--against", "gov", "union", "--threshold", "1", "--format", "markdown").stdout
+    md = invoke("--data", root, "gaps", "--against", "gov", "union", "--format", "markdown").stdout
     assert md.startswith("# Gaps: Government against the other sources\n")
-    assert "## What the others ask that Government does not address (1)" in md
-    assert "### Local delivery (1; Government: support)" in md
-    assert "- **Union**: “Victims must be told about releases, and local courts must stay open.” (`union/u-both`)" in md
-    assert "aligned without agreement: disagree `union/u-upw`" in md
+    assert "## What the others take a side on that Government does not address (1)" in md
+    assert "### Victims (`victims`; Government: neutral)" in md
+    assert "- **Union** (support): “Victims must be told about releases, and local courts must stay open.” (`union/u-both`)" in md
+    assert "the others on it: support `union/u-upw`" in md
 
-    table = invoke("--data", root, "gaps", "--against", "gov", "--threshold", "1").stdout
-    assert "What the others ask that Government does not address (3)" in table
-    assert "What Government proposes that no other source supports (2)" in table
-    assert "charity/c-victims" in table and "disagree: union/u-upw" in table
+    table = invoke("--data", root, "gaps", "--against", "gov").stdout
+    assert "What the others take a side on that Government does not address (2)" in table
+    assert "What Government takes a side on that no other source shares (1)" in table
+    assert "charity/c-victims" in table and "union/u-upw (support)" in table
 
     out = tmp_path / "gaps.md"
-    r = invoke("--data", root, "gaps", "--against", "gov", "--threshold", "1", "--format", "markdown", "--output", out)
+    r = invoke("--data", root, "gaps", "--against", "gov", "--format", "markdown", "--output", out)
     assert r.exit_code == 0 and out.read_text().startswith("# Gaps: Government")
 
 
@@ -145,7 +120,6 @@ def test_cli_formats(invoke, root, tmp_path):
     (["--against", "gv"], "unknown source 'gv'; did you mean 'gov'?"),
     (["--against", "gov", "gov"], "gaps needs at least one source other than 'gov'"),
     (["--against", "gov", "--topic", "victim"], "unknown topic 'victim'; did you mean 'victims'?"),
-    (["--against", "gov", "--threshold", "2"], "--threshold must be between 0 and 1"),
 ])
 def test_cli_errors(invoke, root, args, message):
     r = invoke("--data", root, "gaps", *args)
@@ -153,24 +127,13 @@ def test_cli_errors(invoke, root, args, message):
 
 
 def test_report_against(invoke, root):
-    md = invoke("--data", root, "report", "--against", "gov", "--threshold", "1").stdout
+    md = invoke("--data", root, "report", "--against", "gov").stdout
     assert "## Gaps: Government against the other sources" in md
-    assert "### What the others ask that Government does not address (3)" in md
-    assert "#### [Victims](#topic-victims) (1; Government: neutral)" in md
+    assert "### What the others take a side on that Government does not address (2)" in md
+    assert "#### Victims (`victims`; Government: neutral)" in md
     assert md.index("## Gaps: Government") < md.index("## Methods")
-    assert "`positions report charity gov union --against gov --threshold 1`" in md
-    html = invoke("--data", root, "report", "--against", "gov", "--threshold", "1", "--format", "html").stdout
-    assert '<li><a href="#gaps">Gaps</a></li>' in html and '<section id="gaps">' in html
-    assert "What Government proposes that no other source supports (2)" in html
-    assert "Gaps:" not in invoke("--data", root, "report", "--threshold", "1").stdout
-    # the gaps' topic links land on the report's topic sections; the page stays self-contained
-    import test_render_html as h
-    import test_render_markdown as m
-
-    m.assert_links_resolve(m.Doc(m.md().render(md)))
-    page = h.Page(html)
-    h.assert_self_contained(html, page)
-    h.assert_links_resolve(page)
+    assert "`positions report charity gov union --against gov --threshold 0.5`" in md
+    assert "Gaps:" not in invoke("--data", root, "report").stdout
     r = invoke("--data", root, "report", "union", "charity", "--against", "gov")
     assert r.exit_code == 2 and "must be one of the report's sources" in r.stderr
 
@@ -182,8 +145,11 @@ def test_shipped_corpus_gaps_against_moj(invoke):
     assert doc["others"] == ["alliance", "clinks", "institute", "manifesto"]
     assert doc["counts"]["unaddressed"] > 0 and doc["counts"]["unsupported"] > 0
     for t in doc["unaddressed"]:
+        assert t["reference_stance"] in ("silent", "uncurated", "neutral")
         for s in t["statements"]:
-            assert s["source"] != "moj" and s["sides"][t["topic"]] in ("support", "oppose")
+            assert s["source"] != "moj" and s["sides"][t["proposition"]] in ("support", "oppose", "mixed")
     for t in doc["unsupported"]:
         for s in t["statements"]:
-            assert s["source"] == "moj" and all(a["relation"] != "agree" for a in s["aligned"])
+            assert s["source"] == "moj"
+            mine = s["sides"][t["proposition"]]
+            assert all(o["stance"] != mine or mine == "mixed" for o in s["others"])

@@ -1,5 +1,5 @@
-"""Terminal views: words of topic labels and quotes are wrapped whole, never cut, at the usual
-terminal widths, on the shipped corpus's longest labels and quotes."""
+"""Terminal views of compare and matrix on the shipped corpus at the usual widths: the summary comes
+first, each quote is shown once, and words, keys and references are never cut or wrapped mid-word."""
 
 from __future__ import annotations
 
@@ -13,24 +13,39 @@ from rich.console import Console
 from positions import __version__
 from positions.corpus import corpus_hash, load_corpus
 from positions.match import Matcher, compare_sources
-from positions.render.terminal import TOPIC_WIDTH, compare_view
+from positions.render.terminal import compare_view, matrix_view
 from positions.report import build_report
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-PUNCTUATION = "“”\"'‘’.,;:()!?"
+PUNCTUATION = "“”\"'‘’.,;:()!?[]"
+WIDTHS = [80, 100, 140]
 
 
-@pytest.fixture(scope="module")
-def report():
+def build(*keys: str):
     corpus = load_corpus(DATA)
-    comparison = compare_sources(Matcher(corpus), ["alliance", "moj"])
+    comparison = compare_sources(Matcher(corpus), list(keys))
     return build_report(corpus, comparison, corpus_hash=corpus_hash(corpus), version=__version__)
 
 
-def rendered_words(report, width: int) -> set[str]:
+@pytest.fixture(scope="module")
+def pair_report():
+    return build("alliance", "moj")
+
+
+@pytest.fixture(scope="module")
+def five_report():
+    corpus = load_corpus(DATA)
+    return build(*corpus.source_keys)
+
+
+def render(renderable, width: int) -> str:
     out = io.StringIO()
-    Console(file=out, width=width, color_system=None).print(compare_view(report))
-    text = re.sub(r"[│┃┏┓┗┛┣┫┡┩└┘├┤┼╇╈╋━─┳┻┬┴]", " ", out.getvalue())
+    Console(file=out, width=width, color_system=None).print(renderable)
+    return out.getvalue()
+
+
+def tokens(text: str) -> set[str]:
+    text = re.sub(r"[│┃┏┓┗┛┣┫┡┩└┘├┤┼╇╈╋━─┳┻┬┴]", " ", text)
     return {w.strip(PUNCTUATION) for w in text.split()}
 
 
@@ -38,19 +53,40 @@ def words_of(text: str) -> set[str]:
     return {w.strip(PUNCTUATION) for w in text.split()} - {""}
 
 
-@pytest.mark.parametrize("width", [80, 100, 140])
-def test_topic_labels_are_wrapped_at_word_boundaries(report, width):
-    shown = rendered_words(report, width)
-    labels = {t.key: t.label for t in report.topics}
-    pairs = [p for view in report.pairwise for p in (*view.disagreements, *view.agreements, *view.related)]
-    words = {w for p in pairs for k in p.topics for w in words_of(labels[k]) if len(w) <= TOPIC_WIDTH}
-    assert words and not words - shown
+def refs_and_keys(report) -> set[str]:
+    refs = {e.quote.ref for b in report.blocks for e in b.evidence}
+    refs |= {q.ref for p in report.related for q in (p.a, p.b)}
+    refs |= {q.ref for _, quotes in report.unplaced for q in quotes}
+    return refs | {b.proposition.key for b in report.blocks}
 
 
-@pytest.mark.parametrize("width", [80, 100, 140])
-def test_quotes_are_wrapped_at_word_boundaries(report, width):
-    shown = rendered_words(report, width)
-    pairs = [p for view in report.pairwise for p in (*view.disagreements, *view.agreements, *view.related)]
-    # words up to 16 characters fit the quote columns from 80 columns up
-    words = {w for p in pairs for q in (p.a, p.b) for w in words_of(q.text) if len(w) <= 16}
+@pytest.mark.parametrize("width", WIDTHS)
+def test_references_and_keys_are_never_cut(pair_report, five_report, width):
+    for report in (pair_report, five_report):
+        shown = tokens(render(compare_view(report), width))
+        wanted = refs_and_keys(report)
+        assert wanted and not wanted - shown
+    shown = tokens(render(matrix_view(five_report), width))
+    assert not {p.key for p in five_report.propositions} - shown
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_quotes_are_wrapped_at_word_boundaries(pair_report, width):
+    shown = tokens(render(compare_view(pair_report), width))
+    # words up to 16 characters fit the quote lines from 80 columns up
+    words = {w for b in pair_report.blocks for e in b.evidence for w in words_of(e.quote.text) if len(w) <= 16}
     assert len(words) > 100 and not words - shown
+
+
+def test_summary_first_and_each_quote_once(pair_report, five_report):
+    text = render(compare_view(pair_report), 100)
+    lines = text.splitlines()
+    assert lines[0].startswith("Probation Alliance (alliance, ") and "Ministry of Justice (moj, 2018-07)" in lines[0]
+    first_block = next(n for n, line in enumerate(lines) if line.startswith(("✗", "✓", "±", "·")))
+    summary = "\n".join(lines[:first_block])
+    assert "Disagree on" in summary
+    for b in pair_report.blocks:
+        for e in b.evidence:
+            assert text.count(e.quote.text[:60]) <= 1 or len(e.quote.text) < 30
+    five = render(compare_view(five_report), 140)
+    assert five.index("Where each source stands") < five.index("Disagreements (")

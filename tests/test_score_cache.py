@@ -54,7 +54,7 @@ def test_second_run_reads_the_saved_scores_and_gives_the_same_pairs(cache, corpu
 
 def test_other_threshold_or_changed_text_is_scored_again(cache, corpus, make_corpus, monkeypatch):
     aligned(corpus)
-    Matcher(corpus).align_sources("unions", "ministry", 0.5)
+    Matcher(corpus).align_sources("unions", "ministry", 0.6)
     assert len(score_files(cache)) == 2  # another floor, another file
     edited = {k: dict(v) for k, v in SOURCES.items()}
     statements = [dict(st) for st in edited["ministry"]["statements"]]

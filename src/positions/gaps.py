@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Collection
 
 from positions.quotes import Quote, quote_of
-from positions.stances import SourcePosition, source_position, sources_relation
+from positions.stances import SourcePosition, source_position
 
 if TYPE_CHECKING:
     from positions.models import Corpus
@@ -116,7 +116,7 @@ def find_gaps(corpus: "Corpus", reference: str, others: list[str],
                         items.append(GapItem(quote_of(corpus.statement(ref), names), sides(ref), ()))  # type: ignore[arg-type]
             if items:
                 unaddressed.append(GapProposition(prop.key, prop.label, prop.text, theme, mine, tuple(items)))
-        if mine.takes_side and not any(sources_relation(mine, t) == "agree" for t in theirs):
+        if mine.takes_side and not any((mine.sides & t.sides) - {"mixed"} for t in theirs):
             counterparts = tuple((quote_of(corpus.statement(ref), names), stance)  # type: ignore[arg-type]
                                  for t in theirs for ref, stance in t.statements)
             items = []

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from positions.models import SIDES
 from positions.quotes import PairView, Quote, pair_view, quote_of
 from positions.stances import (
     SILENT,
@@ -273,8 +274,9 @@ def build_report(corpus: "Corpus", comparison: "Comparison", *, corpus_hash: str
         pairs = sorted(compared.get(info.key, []), key=lambda v: (-v.score, v.a.ref, v.b.ref))
         blocks.append(PropositionBlock(info, finding, row, _evidence(corpus, row, pairs, names), tuple(pairs)))
     order = {k: n for n, k in enumerate(matrix.propositions)}
-    blocks.sort(key=lambda b: (FINDINGS.index(b.finding), -len(b.evidence), -len(b.sides_taken),
-                               order[b.proposition.key]))
+    # strongest evidence first: most statements taking sides, then most sources, then taxonomy order
+    blocks.sort(key=lambda b: (FINDINGS.index(b.finding), -sum(e.stance in SIDES for e in b.evidence),
+                               -len(b.sides_taken), order[b.proposition.key]))
 
     relations = tuple(comparison.relations_filter)
     hidden: dict[str, int] = {}

@@ -122,5 +122,7 @@ def validate(
 
     root = find_data_dir(directory or state.data, "DIR" if directory else "--data").path
     counts = corpus_counts(load_corpus(root))
-    typer.echo(f"OK: {counts['sources']} sources, {counts['statements']} statements, {counts['topics']} topics, "
-               f"{counts['propositions']} propositions")
+    line = f"OK: {counts['sources']} sources, {counts['statements']} statements, {counts['topics']} topics"
+    if counts["propositions"] != counts["topics"]:  # topics that list propositions
+        line += f", {counts['propositions']} propositions"
+    typer.echo(line)

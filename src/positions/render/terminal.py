@@ -188,7 +188,7 @@ class _StandTable:
     """The stand table, laid out for the width it is printed at: stance words in the cells when the
     keys still fit beside them, else symbols with counts; a key is never cut."""
 
-    WORD_CELL = 12
+    WORD_CELL = 14  # "· not curated" on one line
 
     def __init__(self, report: Any):
         self.report = report
