@@ -21,7 +21,7 @@ import pytest
 from positions import __version__
 from positions.corpus import corpus_hash, load_corpus
 from positions.match import DEFAULT_THRESHOLD, Matcher, compare_sources
-from positions.render.markdown import github_anchor, render_compare, render_report
+from positions.render.markdown import render_compare, render_report
 from positions.report import build_report
 
 MarkdownIt = pytest.importorskip("markdown_it").MarkdownIt
@@ -145,19 +145,21 @@ def check_tables(text: str) -> int:
 
 
 def expected_places(report) -> Counter:
-    """How many times render_report quotes each statement (by ref)."""
+    """How many times render_report quotes each statement in full (by ref): once per theme section it
+    answers a proposition of, once among the related statements, once among those with no position."""
     places: Counter = Counter()
-    for f in report.consensus:
-        places.update(q.ref for q in f.quotes)
-    for f in report.contested:
-        places.update(q.ref for q in f.quotes if dict(q.stances)[f.topic.key] in ("support", "oppose"))
-    for sec in report.topic_sections:
-        for p in (*sec.agreements, *sec.disagreements, *sec.related):
-            places.update((p.a.ref, p.b.ref))
-        places.update(q.ref for q in sec.quotes)
-    for _, quotes in report.unique:
-        places.update(q.ref for q in quotes)
+    for theme in report.themes():
+        places.update({e.quote.ref for b in theme.blocks for e in b.evidence})
+    places.update({q.ref for p in report.related for q in (p.a, p.b)})
+    places.update({q.ref for _, quotes in report.unplaced for q in quotes})
     return places
+
+
+def compare_places(report) -> Counter:
+    """render_compare quotes each statement in full once at most."""
+    refs = {e.quote.ref for b in report.blocks for e in b.evidence} | {q.ref for p in report.related for q in (p.a, p.b)}
+    refs |= {q.ref for _, quotes in report.unplaced for q in quotes}
+    return Counter(refs)
 
 
 def assert_quotes_round_trip(corpus, text: str, places: Counter) -> None:
@@ -166,13 +168,6 @@ def assert_quotes_round_trip(corpus, text: str, places: Counter) -> None:
             ref = f"{source.key}/{st.id}"
             flat = " ".join(st.text.split())
             assert text.count(f"“{flat}” ({ref})") == places[ref], ref
-
-
-def assert_links_resolve(doc: Doc) -> None:
-    anchors = {github_anchor(h) for h in doc.headings}
-    for href in doc.hrefs:
-        assert href.startswith("#topic-"), href
-        assert href[1:] in anchors, href
 
 
 # --- golden file ------------------------------------------------------------------------------
@@ -192,15 +187,17 @@ def test_golden_small_report(invoke):
 def test_fixture_report_structure():
     report = report_of(CORPUS)
     text = render_report(report)
-    assert check_tables(text) == 2  # sources and stance matrix
+    assert check_tables(text) == 2  # sources and the stand table
     doc = Doc(md().render(text))
-    assert_quotes_round_trip(load_corpus(CORPUS), doc.text, expected_places(report))
-    assert_links_resolve(doc)
-    assert doc.hrefs and doc.tags["script"] == 0 and doc.tags["em"] == 0
-    h2 = [h for h in doc.headings if h in ("Sources", "Stance matrix", "Consensus", "Contested", "Topics",
-                                           "Positions unique to one source", "Methods")]
-    assert h2 == ["Sources", "Stance matrix", "Consensus", "Contested", "Topics", "Positions unique to one source",
-                  "Methods"]
+    corpus = load_corpus(CORPUS)
+    assert_quotes_round_trip(corpus, doc.text, expected_places(report))
+    # every statement of the corpus is in the report at least once
+    assert all(expected_places(report)[f"{s.key}/{st.id}"] >= 1 for s in corpus.sources for st in s.data.statements)
+    assert doc.tags["script"] == 0 and doc.tags["em"] == 0 and doc.tags["a"] == 0
+    h2 = [h for h in doc.headings if h in ("Sources", "Where each source stands", "Propositions by theme", "Methods")]
+    assert h2 == ["Sources", "Where each source stands", "Propositions by theme", "Methods"]
+    # the summary comes before everything else
+    assert text.index("- **") < text.index("## Sources")
 
 
 def test_compare_markdown_via_cli(invoke):
@@ -208,17 +205,11 @@ def test_compare_markdown_via_cli(invoke):
                     "--format", "markdown", "--threshold", "0.3", "--explain")
     assert result.exit_code == 0, result.output
     text = result.stdout
-    assert check_tables(text) >= 6  # three relations for each of three source pairs
+    assert check_tables(text) == 1  # three sources: the stand table
     doc = Doc(md().render(text))
-    assert doc.tags["a"] == 0  # compare has no topic sections to link to
-    # every quote of every pair table and "only in" list comes back once per place
+    assert doc.tags["a"] == 0
     report = report_of(CORPUS, threshold=0.3, command="compare")
-    places: Counter = Counter()
-    for v in report.pairwise:
-        for p in (*v.disagreements, *v.agreements, *v.related):
-            places.update((p.a.ref, p.b.ref))
-        places.update(q.ref for q in (*v.only_a, *v.only_b))
-    assert_quotes_round_trip(load_corpus(CORPUS), doc.text, places)
+    assert_quotes_round_trip(load_corpus(CORPUS), doc.text, compare_places(report))
     assert text == render_compare(report, explain=True)
 
 
@@ -246,8 +237,7 @@ def _assert_no_markup_from_corpus(doc: Doc) -> None:
         assert doc.tags[tag] == 0, tag
     for code in doc.codes:  # only refs, keys, the corpus hash and the reproduce command are code
         assert re.fullmatch(r"[a-z0-9/-]+|positions [a-z0-9 .-]+", code), code
-    for href in doc.hrefs:
-        assert href.startswith("#topic-"), href
+    assert not doc.hrefs
 
 
 def test_hostile_report_round_trips(hostile_corpus):
@@ -258,10 +248,9 @@ def test_hostile_report_round_trips(hostile_corpus):
     _assert_no_markup_from_corpus(doc)
     assert doc.tags["h1"] == 1
     assert_quotes_round_trip(load_corpus(hostile_corpus), doc.text, expected_places(report))
-    assert_links_resolve(doc)
     # names, titles and propositions come back as typed, too
     for s in ("Evil | <b>Org</b> *one* & `two`", "Doc [x](y) _z_", "A|B, <C>", "<script>x</script>",
-              "UPW `should` [help](x) & <i>heal</i>.", "Topic: Unpaid *work* | <b>UPW</b>"):
+              "UPW `should` [help](x) & <i>heal</i>.", "Unpaid *work* | <b>UPW</b>"):
         assert s in doc.text, s
     for h in HOSTILE_TEXTS:
         assert " ".join(h.split()) in doc.text
@@ -275,8 +264,7 @@ def test_hostile_compare_tables(hostile_corpus, invoke):
     check_tables(text)
     doc = Doc(md().render(text))
     _assert_no_markup_from_corpus(doc)
-    assert doc.tags["a"] == 0
-    # at threshold 0 every hostile quote sits in a table cell or an "only in" list
+    # every hostile quote answers the upw proposition: each is in its block
     for h in HOSTILE_TEXTS:
         assert " ".join(h.split()) in doc.text
-    assert "| Topics | Evil \\| \\<b\\>Org\\</b\\> \\*one\\* \\& \\`two\\` | Plain Org | Score |" in text
+    assert "# Evil \\| \\<b\\>Org\\</b\\> \\*one\\* \\& \\`two\\` (evil) and Plain Org (plain)" in text

@@ -107,7 +107,7 @@ def block_lines(report: Report, block: PropositionBlock, seen: set[str], level: 
     info = block.proposition
     h = "#" * level
     out = [f"{h} {escape_inline(info.label)} ({FINDING_WORDS[block.finding]})", "",
-           f"*{escape_inline(info.text)}* (`{info.key}`)", ""]
+           f"Proposition (`{info.key}`): {escape_inline(info.text)}", ""]
     for position in block.positions:
         if not position.statements and len(block.positions) > 2:
             continue
@@ -208,8 +208,11 @@ def render_report(report: Report) -> str:
     out += ["## Where each source stands", "", HOW_READ, "", *stand_table(report)]
     out += ["## Propositions by theme", ""]
     for theme in report.themes():
-        out += [f"### {escape_inline(theme.label)}", ""]
         seen: set[str] = set()
+        if len(theme.blocks) == 1 and theme.blocks[0].proposition.label == theme.label:
+            out += block_lines(report, theme.blocks[0], seen, 3)  # a topic that is its own proposition
+            continue
+        out += [f"### {escape_inline(theme.label)}", ""]
         for block in theme.blocks:
             out += block_lines(report, block, seen, 4)
     if report.related:
@@ -235,7 +238,7 @@ def gaps_lines(gaps: Any, level: int = 2) -> list[str]:
         out += ["None.", ""]
     for t in gaps.unaddressed:
         out += [f"{h}## {escape_inline(t.label)} (`{t.key}`; {ref}: {escape_inline(t.reference_stance)})", "",
-                f"*{escape_inline(t.text)}*", "",
+                f"Proposition: {escape_inline(t.text)}", "",
                 "\n".join(f"- **{escape_inline(i.quote.source_name)}** ({escape_inline(dict(i.sides).get(t.key, ''))}): "
                           f"{quote_inline(i.quote)}" for i in t.items), ""]
     out += [f"{h}# What {ref} takes a side on that no other source shares ({c['unsupported']})", ""]
@@ -249,7 +252,7 @@ def gaps_lines(gaps: Any, level: int = 2) -> list[str]:
                 line += "; the others on it: " + ", ".join(f"{stance} `{q.ref}`" for q, stance in i.counterparts)
             lines.append(line)
         out += [f"{h}## {escape_inline(t.label)} (`{t.key}`; {ref}: {escape_inline(t.reference_stance)})", "",
-                f"*{escape_inline(t.text)}*", "", "\n".join(lines), ""]
+                f"Proposition: {escape_inline(t.text)}", "", "\n".join(lines), ""]
     return out
 
 
