@@ -170,12 +170,11 @@ def test_rejected_pair_disappears_and_confirmed_pair_appears(invoke, data):
     assert ("tea", "digital") not in _pairs(invoke, data, "--relation", "related")
 
     table = invoke("--data", data, "compare", "unions", "ministry").stdout
-    assert "reviewed" in table and "suggested" in table
-    assert "upw-communities" in table  # still listed, as a statement only in Unions
+    assert "reviewed by a curator (kim) on " in table and "the curator's relation: disagree" in table
+    assert "upw-communities" in table  # the statement is still shown under its proposition
     md = invoke("--data", data, "compare", "unions", "ministry", "--format", "markdown").stdout
-    assert "| Topics | Unions | Ministry | Score | Status |" in md
-    assert "reviewed by kim on " in md and ": Budget \\| biscuits. |" in md  # a pipe cannot end the cell
-    assert "| suggested |" in md
+    assert "## Related statements, not compared (1)" in md
+    assert "reviewed by a curator (kim) on " in md and ": Budget \\| biscuits.; the curator's relation: disagree" in md
 
 
 def test_report_marks_reviewed_pairs(invoke, data):
@@ -183,11 +182,10 @@ def test_report_marks_reviewed_pairs(invoke, data):
                "--reason", "<b>Opposite</b> sides.", "--reviewer", "jo")
     assert r.exit_code == 0, r.output
     md = invoke("--data", data, "report").stdout
-    assert "(Unions), score" in md
-    assert "reviewed by jo on " in md and ": \\<b\\>Opposite\\</b\\> sides." in md
-    assert ", suggested" in md
+    assert "- `ministry/mixed-market` × `unions/public-service`: disagree, text similarity" in md
+    assert "reviewed by a curator (jo) on " in md and ": \\<b\\>Opposite\\</b\\> sides." in md
     html = invoke("--data", data, "report", "--format", "html").stdout
-    assert "reviewed by jo on " in html and "&lt;b&gt;Opposite&lt;/b&gt; sides." in html
+    assert "reviewed by a curator (jo) on " in html and "&lt;b&gt;Opposite&lt;/b&gt; sides." in html
 
 
 def test_search_hits_carry_no_review_status(invoke, data):

@@ -80,8 +80,11 @@ def alignment_rule(threshold: float) -> str:
 
 
 def score_words(p: PairView) -> str:
-    """A pair's score and status in plain words."""
-    return f"text similarity {p.score:.2f}, {_status_words(p)}"
+    """A pair's score and status in plain words; a curator's relation when they set one."""
+    words = f"text similarity {p.score:.2f}, {_status_words(p)}"
+    if p.reviewed and p.relation != "related":
+        words += f"; the curator's relation: {p.relation}"
+    return words
 
 
 def _status_words(p: PairView) -> str:

@@ -44,7 +44,7 @@ def test_status_1_invalid_data(make_corpus, invoke):
 @pytest.mark.parametrize(("args", "says"), [
     (("show", "mj"), "unknown source 'mj'; did you mean 'moj'?"),
     (("compare", "alliance", "moj", "--threshold", "1.5"), "--threshold must be between 0 and 1, not 1.5"),
-    (("sources", "--format", "xml"), "Invalid value for '--format'"),
+    (("sources", "--format", "xml"), "--format: 'xml' is not one of table, json"),
     (("no-such-command",), "No such command"),
 ])
 def test_status_2_usage_error(corpus_dir, invoke, args, says):

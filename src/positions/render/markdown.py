@@ -120,9 +120,11 @@ def block_lines(report: Report, block: PropositionBlock, seen: set[str], level: 
                 seen.add(ev.quote.ref)
                 out.append(f"  - {lead}{quote_inline(ev.quote)}")
     out.append("")
-    if explain and block.pairs:
-        out += [f"- `{p.a.ref}` × `{p.b.ref}`: {p.relation}, {escape_inline(score_words(p))}; "
-                + ", ".join(f"{k} {v:.2f}" for k, v in p.signals.items()) for p in block.pairs]
+    shown = [p for p in block.pairs if explain or p.reviewed]
+    if shown:
+        for p in shown:
+            line = f"- `{p.a.ref}` × `{p.b.ref}`: {p.relation}, {escape_inline(score_words(p))}"
+            out.append(line + ("; " + ", ".join(f"{k} {v:.2f}" for k, v in p.signals.items()) if explain else ""))
         out.append("")
     return out
 

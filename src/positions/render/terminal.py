@@ -247,10 +247,14 @@ def proposition_block(report: Any, block: Any, seen: set[str] | None, explain: b
         for ev in block.evidence_of(position.source):
             lead = "" if len(position.counts) == 1 else f"[{ev.stance}] "
             out += _quote(ev.quote, INDENT * 2, seen, lead)
-    if explain and block.pairs:
-        for p in block.pairs:
-            out.append(Text(" " * INDENT + f"{p.a.ref} × {p.b.ref}: {p.relation}, text similarity {p.score:.2f}, "
-                            + ", ".join(f"{k} {v:.2f}" for k, v in p.signals.items()), style="dim"))
+    for p in block.pairs:
+        if explain or p.reviewed:
+            from positions.quotes import review_text
+
+            line = f"{p.a.ref} × {p.b.ref}: {p.relation}, " + (review_text(p) if p.reviewed else f"text similarity {p.score:.2f}")
+            if explain:
+                line += ", " + ", ".join(f"{k} {v:.2f}" for k, v in p.signals.items())
+            out.append(Padding(Text(line, style="dim"), (0, 0, 0, INDENT)))
     return out
 
 
