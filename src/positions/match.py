@@ -395,12 +395,15 @@ class Matcher:
         """How alike two texts are, in [0, 1]: the lexical and semantic signals in the proportion of
         their weights (the topic signal left out)."""
         w = self.weights
-        return ((w.lexical * lexical + w.semantic * semantic) / (w.lexical + w.semantic)).astype(np.float32)
+        total = w.lexical + w.semantic
+        if not total:  # a topics-only scorer (benchmarks): no text signal at all
+            return np.zeros_like(np.asarray(lexical, dtype=np.float32))
+        return ((w.lexical * lexical + w.semantic * semantic) / total).astype(np.float32)
 
     def _text_without_fuzzy(self, tfidf: np.ndarray, semantic: np.ndarray) -> np.ndarray:
         """The text similarity less its rapidfuzz part: a lower bound of it, within `_fuzzy_reach`."""
         w = self.weights
-        return (w.lexical * (1.0 - w.fuzzy) * tfidf + w.semantic * semantic) / (w.lexical + w.semantic)
+        return (w.lexical * (1.0 - w.fuzzy) * tfidf + w.semantic * semantic) / max(w.lexical + w.semantic, 1e-9)
 
     def _without_fuzzy(self, tfidf: np.ndarray, semantic: np.ndarray, topics: np.ndarray) -> np.ndarray:
         """The combined score less its rapidfuzz part: a lower bound of it, within `_fuzzy_reach`."""
