@@ -24,8 +24,11 @@ def test_compare_table_lists_sections_in_order(invoke, data):
                                             "Agree on 2", "Disagreements (1)", "Agreements (2)",
                                             "Unions: no position here", "Ministry: no position here")]
     assert order == sorted(order)
-    assert "unions/public-service" in out and "ministry/mixed-market" in out
     assert "Probation must be a publicly owned service" in out
+    # the digest shortens quotes to a line; --full gives them whole, with their references
+    full = invoke("--data", data, "compare", "unions", "ministry", "--full").stdout
+    assert "unions/public-service" in full and "ministry/mixed-market" in full
+    assert "“Probation must be a publicly owned service with directly employed staff.”" in full
 
 
 def test_compare_json_contract(invoke, data):

@@ -63,23 +63,57 @@ def refs_and_keys(report) -> set[str]:
 @pytest.mark.parametrize("width", WIDTHS)
 def test_references_and_keys_are_never_cut(pair_report, five_report, width):
     for report in (pair_report, five_report):
-        shown = tokens(render(compare_view(report), width))
+        shown = tokens(render(compare_view(report, full=True), width))
         wanted = refs_and_keys(report)
         assert wanted and not wanted - shown
+        # the digest names every proposition by its whole key, and cuts no line past the width
+        digest = render(compare_view(report), width)
+        assert not {b.proposition.key for b in report.blocks} - tokens(digest)
+        assert max(len(line) for line in digest.splitlines()) <= width
     shown = tokens(render(matrix_view(five_report), width))
     assert not {p.key for p in five_report.propositions} - shown
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_quotes_are_wrapped_at_word_boundaries(pair_report, width):
-    shown = tokens(render(compare_view(pair_report), width))
+    shown = tokens(render(compare_view(pair_report, full=True), width))
     # words up to 16 characters fit the quote lines from 80 columns up
     words = {w for b in pair_report.blocks for e in b.evidence for w in words_of(e.quote.text) if len(w) <= 16}
     assert len(words) > 100 and not words - shown
 
 
+def test_the_digest_fits_two_screens_before_the_related_pairs(pair_report):
+    """At 80 columns, the summary and the disagreements and agreements fit two 24-line screens."""
+    lines = render(compare_view(pair_report), 80).splitlines()
+    end = next((n for n, line in enumerate(lines) if "Related statements" in line or "one source only" in line), len(lines))
+    assert 0 < end <= 48
+    shown = "\n".join(lines[:end])
+    for b in pair_report.blocks:
+        if b.finding in ("disagree", "agree"):
+            assert b.proposition.key in shown and shown.count(b.proposition.key) == 1  # each named once
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_digest_quotes_are_cut_at_a_word_with_an_ellipsis(pair_report, width):
+    from positions.render.terminal import _Digest
+
+    checked = 0
+    for block in pair_report.blocks:
+        lines = render(_Digest(pair_report, block), width).splitlines()[1:]
+        sources = [p for p in block.positions if p.takes_side]
+        assert len(lines) == len(sources)
+        for line, position in zip(lines, sources):
+            flat = " ".join(block.evidence_of(position.source)[0].quote.text.split())
+            shown = line[line.index("“") + 1:line.rindex("”")]
+            cut = shown.removesuffix("…")
+            assert flat.startswith(cut) and (shown == flat or shown.endswith("…"))
+            assert cut == flat or flat[len(cut)] in " ,;:"  # cut between words
+            checked += 1
+    assert checked >= 10
+
+
 def test_summary_first_and_each_quote_once(pair_report, five_report):
-    text = render(compare_view(pair_report), 100)
+    text = render(compare_view(pair_report, full=True), 100)
     lines = text.splitlines()
     assert lines[0].startswith("Probation Alliance (alliance, ") and "Ministry of Justice (moj, 2018-07)" in lines[0]
     first_block = next(n for n, line in enumerate(lines) if line.startswith(("✗", "✓", "±", "·")))

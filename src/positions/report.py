@@ -135,7 +135,10 @@ class SummaryLine:
     kind: str  # disagree, agree, mixed, only
     propositions: tuple[PropositionInfo, ...]
     source: str | None = None  # for "only": the source that alone takes a position
-    note: str = ""  # for "only": what the other sources' silence is
+    note: str = ""  # for "only" between two sources: what the other source's silence is
+    other: str | None = None  # for "only" between two sources: the other source
+    silent: int = 0  # ... on how many of the propositions it is on record as silent
+    uncurated: int = 0  # ... and on how many nobody has recorded anything
 
 
 @dataclass(frozen=True)
@@ -216,17 +219,22 @@ _STANCE_RANK = {"support": 0, "oppose": 0, "mixed": 1, "neutral": 2}
 def _evidence(corpus: "Corpus", row: tuple[SourcePosition, ...], pairs: list[PairView],
               names: dict[str, str]) -> tuple[Evidence, ...]:
     """Each statement of the row once: sources in order; within one, clear sides first, then the
-    statement closest to another source's statements on the proposition, then document order."""
+    statements answering fewest propositions, then the closest to another source's statements on
+    it, then document order."""
     closest: dict[str, float] = {}
     for p in pairs:
         for q in (p.a, p.b):
             closest[q.ref] = max(closest.get(q.ref, 0.0), p.score)
     out = []
     for position in row:
+        refs = {ref: corpus.statement(ref) for ref, _ in position.statements}
+        # a statement that answers this proposition alone is more direct evidence than one that
+        # answers several
+        breadth = {ref: len(st.sides) if st is not None else 0 for ref, st in refs.items()}
         items = list(enumerate(position.statements))
-        items.sort(key=lambda t: (_STANCE_RANK.get(t[1][1], 3), -closest.get(t[1][0], 0.0), t[0]))
+        items.sort(key=lambda t: (_STANCE_RANK.get(t[1][1], 3), breadth[t[1][0]], -closest.get(t[1][0], 0.0), t[0]))
         for _, (ref, stance) in items:
-            out.append(Evidence(quote_of(corpus.statement(ref), names), stance))  # type: ignore[arg-type]
+            out.append(Evidence(quote_of(refs[ref], names), stance))  # type: ignore[arg-type]
     return tuple(out)
 
 
@@ -281,6 +289,7 @@ def build_report(corpus: "Corpus", comparison: "Comparison", *, corpus_hash: str
     blocks.sort(key=lambda b: (FINDINGS.index(b.finding), -sum(e.stance in SIDES for e in b.evidence),
                                -len(b.sides_taken), order[b.proposition.key]))
 
+    all_blocks = list(blocks)  # the summary is the whole finding, whatever a filter shows
     relations = tuple(comparison.relations_filter)
     hidden: dict[str, int] = {}
     if relations:
@@ -305,7 +314,7 @@ def build_report(corpus: "Corpus", comparison: "Comparison", *, corpus_hash: str
             if alone:
                 unplaced.append((k, alone))
 
-    summary = _summary_lines(corpus, keys, matrix, infos) if keys else ()
+    summary = _summary_lines(corpus, keys, matrix, all_blocks) if keys else ()
     methods = {
         "matcher": (f"positions {version}: propositions from curated stances; text similarity from an "
                     "IDF-weighted term cosine (90%) with rapidfuzz (10%), and WordLlama 256-d embeddings"),
@@ -347,32 +356,30 @@ def build_report(corpus: "Corpus", comparison: "Comparison", *, corpus_hash: str
 
 
 def _summary_lines(corpus: "Corpus", keys: list[str], matrix: StanceMatrix,
-                   infos: tuple[PropositionInfo, ...]) -> tuple[SummaryLine, ...]:
+                   blocks: list[PropositionBlock]) -> tuple[SummaryLine, ...]:
     """For every set of sources: the propositions they disagree on, agree on, take only mixed
-    positions on; for two sources also what only one of them takes a position on."""
+    positions on (in the blocks' order: strongest evidence first); for two sources also what only
+    one of them takes a position on."""
     groups: dict[str, list[PropositionInfo]] = {}
     only: dict[str, list[PropositionInfo]] = {k: [] for k in keys}
-    for info in infos:
-        row = matrix.row(info.key)
-        finding = _finding(row)
-        if finding is None:
-            continue
-        if finding == "one":
-            only[next(p.source for p in row if p.takes_side)].append(info)
+    for block in blocks:
+        if block.finding == "one":
+            only[block.sides_taken[0]].append(block.proposition)
         else:
-            groups.setdefault(finding, []).append(info)
+            groups.setdefault(block.finding, []).append(block.proposition)
     lines = [SummaryLine(kind, tuple(groups[kind])) for kind in ("disagree", "agree", "mixed") if groups.get(kind)]
     for k in keys:
         if not only[k]:
             continue
-        note = ""
-        if len(keys) == 2:
-            other = next(x for x in keys if x != k)
-            silent = sum(1 for i in only[k] if matrix.cell(i.key, other).stance == SILENT)
-            parts = [f"silent on {silent} (checked)" if silent else "",
-                     f"not curated on {len(only[k]) - silent}" if len(only[k]) - silent else ""]
-            note = f"{corpus.source_map[other].name}: " + ", ".join(p for p in parts if p)
-        lines.append(SummaryLine("only", tuple(only[k]), k, note))
+        if len(keys) != 2:
+            lines.append(SummaryLine("only", tuple(only[k]), k))
+            continue
+        other = next(x for x in keys if x != k)
+        silent = sum(1 for i in only[k] if matrix.cell(i.key, other).stance == SILENT)
+        uncurated = len(only[k]) - silent
+        parts = [f"silent on {silent} (checked)" if silent else "", f"not curated on {uncurated}" if uncurated else ""]
+        note = f"{corpus.source_map[other].name}: " + ", ".join(p for p in parts if p)
+        lines.append(SummaryLine("only", tuple(only[k]), k, note, other, silent, uncurated))
     return tuple(lines)
 
 

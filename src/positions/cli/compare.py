@@ -76,6 +76,7 @@ def compare(
     explain: bool = typer.Option(False, "--explain", help="Show the pairs behind each proposition and the signals behind each score."),
     fmt: CompareFormat = typer.Option(CompareFormat.table, "--format", help="table, markdown or json."),
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write to FILE instead of standard output."),
+    full: bool = typer.Option(False, "--full", help="Every quote whole, with its reference (the table format shortens quotes to a line)."),
     no_pager: bool = typer.Option(False, "--no-pager", help="Print straight to the terminal, without $PAGER."),
 ) -> None:
     """Compare two or more sources, proposition by proposition: a findings summary (with three or more
@@ -110,9 +111,9 @@ def compare(
         if output not in (None, "-"):
             from positions.render.terminal import to_text
 
-            _write_output(to_text(compare_view(report, explain)), output)
+            _write_output(to_text(compare_view(report, explain, full)), output)
         else:
-            _print(compare_view(report, explain))
+            _print(compare_view(report, explain, full))
 
 
 @app.command()

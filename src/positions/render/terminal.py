@@ -185,8 +185,9 @@ def _short(position: Any) -> str:
 
 
 class _StandTable:
-    """The stand table, laid out for the width it is printed at: stance words in the cells when the
-    keys still fit beside them, else symbols with counts; a key is never cut."""
+    """The stand table, laid out for the width it is printed at: a grid with stance words in the
+    cells when the keys fit beside them, else with symbols and counts; when even that grid would cut
+    a key, one proposition per line with its cells under it. A key is never cut."""
 
     WORD_CELL = 14  # "· not curated" on one line
 
@@ -202,15 +203,35 @@ class _StandTable:
 
         report = self.report
         keys = list(report.source_keys)
-        longest = _key_column_width(p.key for p in report.propositions)
-        # each column costs its width plus 3 (padding and separator), less 1 for the table
+        longest = max([len(p.key) for p in report.propositions] or [10])
+        # a column costs its width plus 2 (its right padding and the separator); the table 1 more
         words = [max(len(k), self.WORD_CELL) for k in keys]
         short = [max(len(k), 3) for k in keys]
-        use_words = options.max_width - sum(w + 3 for w in words) - 2 >= max(longest, 24)
+        room = options.max_width - 1
+
+        def first_width(widths: list[int]) -> int:
+            return room - sum(w + 2 for w in widths) - 2
+
+        caption = ("+ supports  − opposes  ± mixed (in part or with a condition)  ◐ statements differ  "
+                   "∅ silent (checked)  · not curated")
+        if first_width(short) < longest:
+            yield Text("Where each source stands", style="bold")
+            for info in report.propositions:
+                yield Text.assemble((info.label, "bold"), "  ", (info.key, "dim"))
+                cells = Text("  ")
+                for n, position in enumerate(report.matrix.row(info.key)):
+                    if n:
+                        cells.append(" · ", style="dim")
+                    cells.append(f"{position.source} ")
+                    cells.append(_short(position), style=STANCE_CELL_STYLE.get(position.stance, ""))
+                yield cells
+            yield Text(caption + "  (numbers: statements)", style="dim")
+            return
+        use_words = first_width(words) >= max(longest, 24)
         widths = words if use_words else short
-        first = max(longest, options.max_width - sum(w + 3 for w in widths) - 2)
-        table = Table(title="Where each source stands", show_lines=False, box=box.SIMPLE_HEAD, pad_edge=False)
-        table.add_column("proposition (key)", overflow="fold", width=first)
+        table = Table(title="Where each source stands", show_lines=False, box=box.SIMPLE_HEAD, pad_edge=False,
+                      padding=(0, 1, 0, 0))
+        table.add_column("proposition (key)", overflow="fold", width=max(longest, first_width(widths)))
         for key, width in zip(keys, widths):
             table.add_column(safe(key), overflow="fold", width=width)
         for info in report.propositions:
@@ -220,8 +241,7 @@ class _StandTable:
                 text = f"{SYMBOLS.get(stance, '')} {position.describe()}" if use_words else _short(position)
                 cells.append(Text(text, style=STANCE_CELL_STYLE.get(stance, "")))
             table.add_row(Text.assemble(info.label, "\n", (info.key, "dim")), *cells)
-        table.caption = ("+ supports  − opposes  ± mixed (in part or with a condition)  ◐ statements differ  "
-                         "∅ silent (checked)  · not curated" + ("" if use_words else "  (numbers: statements)"))
+        table.caption = caption + ("" if use_words else "  (numbers: statements)")
         yield table
 
 
@@ -273,16 +293,21 @@ def related_pairs(report: Any, seen: set[str] | None, explain: bool = False) -> 
     return out
 
 
-def compare_view(report: Any, explain: bool = False) -> Any:
+def compare_view(report: Any, explain: bool = False, full: bool = False) -> Any:
     """`positions compare`: the findings summary, the stand table (three or more sources), one block
-    per proposition (disagreements first), the related statements, and what is left."""
+    per proposition (disagreements first), the related statements, and what is left.
+
+    By default each block is a digest that fits a terminal: a line per source with its stance and
+    its strongest quote, shortened to the line; `full` (and `explain`, which shows the pairs behind
+    each block) shows every quote whole, with references."""
     from rich.console import Group
     from rich.rule import Rule
     from rich.text import Text
 
     from positions.report import FINDING_TITLES, UNPLACED_INTRO
 
-    parts: list[Any] = _summary_lines(report)
+    full = full or explain
+    parts: list[Any] = _summary_lines(report) if full else [_Summary(report)]
     hidden = _hidden_line(report)
     if hidden is not None:
         parts.append(hidden)
@@ -293,21 +318,165 @@ def compare_view(report: Any, explain: bool = False) -> Any:
         blocks = [b for b in report.blocks if b.finding == finding]
         if not blocks:
             continue
+        if finding == "one" and not full:
+            continue  # listed after the related statements
         parts.append(Rule(f"{title} ({len(blocks)})", style=FINDING_STYLE[finding]))
         for block in blocks:
-            parts += proposition_block(report, block, seen, explain)
+            parts += proposition_block(report, block, seen, explain) if full else [_Digest(report, block)]
     if report.related:
         parts.append(Rule(f"Related statements, not compared ({len(report.related)})", style="blue"))
-        parts += related_pairs(report, seen, explain)
+        if full:
+            parts += related_pairs(report, seen, explain)
+        else:
+            parts += [Text(RELATED_NOTE, style="dim"), *[_RelatedDigest(p, explain) for p in report.related]]
+    if not full:
+        ones = [b for b in report.blocks if b.finding == "one"]
+        if ones:
+            parts.append(Rule(f"{FINDING_TITLES['one']} ({len(ones)})", style=FINDING_STYLE["one"]))
+            parts += [_OneSourceLine(report, b) for b in ones]
     for key, quotes in report.unplaced:
         parts.append(Rule(safe(f"{report.name(key)}: no position here ({len(quotes)})"), style="dim"))
-        parts.append(Text(UNPLACED_INTRO, style="dim"))
-        for q in quotes:
-            parts += _quote(q, INDENT, seen)
+        if full:
+            parts.append(Text(UNPLACED_INTRO, style="dim"))
+            for q in quotes:
+                parts += _quote(q, INDENT, seen)
+        else:
+            parts.append(Padding_(Text(" ".join(q.ref for q in quotes), style="dim")))
     m = report.methods
-    parts.append(Text(f"Related: text similarity ≥ {m['threshold']:g} · corpus {m['corpus_hash']} · "
-                      "'positions show SOURCE/ID' opens a statement", style="dim"))
+    footer = f"Related: text similarity ≥ {m['threshold']:g} · corpus {m['corpus_hash']} · 'positions show SOURCE/ID' opens a statement"
+    if not full:
+        footer = ("Quotes are shortened to a line: --full shows every quote whole, with its reference "
+                  "(or --format markdown). " + footer)
+    parts.append(Text(footer, style="dim"))
     return Group(*parts)
+
+
+RELATED_NOTE = "Similar wording, no shared proposition: neither agreement nor disagreement is claimed."
+
+
+def Padding_(renderable: Any) -> Any:  # noqa: N802 - a small factory, named like the rich class it makes
+    from rich.padding import Padding
+
+    return Padding(renderable, (0, 0, 0, INDENT))
+
+
+def fit_items(head: str, items: list[str], width: int) -> str:
+    """'head: a; b; c' cut to the width at an item boundary, ending '; and N more'."""
+    out = head + ": " if items else head
+    for n, item in enumerate(items):
+        rest = len(items) - n - 1
+        tail = f"; and {rest} more" if rest else ""
+        piece = item if n == 0 else "; " + item
+        if len(out) + len(piece) + len(tail) > width:
+            return out + f"; and {len(items) - n} more" if n else head
+        out += piece
+    return out
+
+
+def shorten(text: str, room: int) -> str:
+    """A quote cut at a word boundary to `room` characters, with an ellipsis when cut."""
+    flat = " ".join(text.split())
+    if len(flat) <= room:
+        return flat
+    cut = flat[: max(1, room - 1)]
+    if " " in cut:
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip(" ,;:") + "…"
+
+
+class _Summary:
+    """The findings summary: the heading, then one line per finding, each cut to the width."""
+
+    def __init__(self, report: Any):
+        self.report = report
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        from rich.text import Text
+
+        report, width = self.report, options.max_width
+        yield Text(report.heading, style="bold")
+        for line in report.summary:
+            n = len(line.propositions)
+            if line.kind == "only":  # keys, not names: the line is cut to the width
+                head = f"Only {line.source} takes a position on {n}"
+                if line.other:
+                    said = [f"{line.silent} silent" if line.silent else "",
+                            f"{line.uncurated} not curated" if line.uncurated else ""]
+                    head += f" ({line.other}: {', '.join(x for x in said if x)})"
+            else:
+                head = {"disagree": f"Disagree on {n} proposition{'s' if n != 1 else ''}",
+                        "agree": f"Agree on {n}", "mixed": f"Only mixed positions on {n}"}[line.kind]
+            style = {"disagree": "bold red", "agree": "bold green", "mixed": "bold yellow"}.get(line.kind, "bold")
+            labels = [p.label for p in line.propositions]
+            if line.kind == "only" or len(report.source_keys) > 2:  # long lists: cut to the line
+                text = fit_items(head, labels, width)
+                yield Text.assemble((head, style), text[len(head):], no_wrap=True, overflow="ellipsis")
+            else:
+                yield Text.assemble((head, style), ": ", "; ".join(labels))
+        if not report.summary and len(report.source_keys) > 1:
+            yield Text("No source takes a position on any proposition here.", style="dim")
+
+
+class _Digest:
+    """A proposition in a few lines: its label and key, then a line per source taking a side: its
+    stance with counts and its strongest quote, shortened to the line."""
+
+    def __init__(self, report: Any, block: Any):
+        self.report, self.block = report, block
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        from rich.text import Text
+
+        from positions.report import FINDING_WORDS
+
+        block, width = self.block, options.max_width
+        info = block.proposition
+        yield Text.assemble((f"{FINDING_MARK[block.finding]} {FINDING_WORDS[block.finding]}  ", f"bold {FINDING_STYLE[block.finding]}"),
+                            (info.label, "bold"), "  ", (info.key, "dim"))
+        for position in block.positions:
+            if not position.takes_side:
+                continue
+            evidence = block.evidence_of(position.source)
+            lead = f"  {position.source} {position.describe()}: "
+            room = width - len(lead) - 2
+            quote = shorten(evidence[0].quote.text, room) if evidence else ""
+            yield Text.assemble((lead, STANCE_CELL_STYLE.get(position.stance, "")), ("“", "dim"), quote, ("”", "dim"),
+                                no_wrap=True, overflow="ellipsis")
+
+
+class _RelatedDigest:
+    def __init__(self, pair: Any, explain: bool):
+        self.pair, self.explain = pair, explain
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        from rich.text import Text
+
+        from positions.report import score_words
+
+        p, width = self.pair, options.max_width
+        line = f"≈ {p.a.ref} × {p.b.ref}: {score_words(p)}"
+        if self.explain:
+            line += " · " + ", ".join(f"{k} {v:.2f}" for k, v in p.signals.items())
+        yield Text(line, style="blue")
+        for q in (p.a, p.b):
+            lead = f"  {q.source}: "
+            yield Text.assemble(lead, ("“", "dim"), shorten(q.text, width - len(lead) - 2), ("”", "dim"),
+                                no_wrap=True, overflow="ellipsis")
+
+
+class _OneSourceLine:
+    def __init__(self, report: Any, block: Any):
+        self.report, self.block = report, block
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        from rich.text import Text
+
+        block = self.block
+        position = next(p for p in block.positions if p.takes_side)
+        refs = " ".join(r for r, _ in position.statements)
+        yield Text.assemble("· ", (block.proposition.label, "bold"), "  ", (block.proposition.key, "dim"), ": ",
+                            (f"{position.source} {position.describe()}", STANCE_CELL_STYLE.get(position.stance, "")),
+                            "  ", (refs, "dim"))
 
 
 def matrix_view(report: Any) -> Any:
