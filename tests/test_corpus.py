@@ -420,7 +420,8 @@ def test_shipped_corpus_loads():
     corpus = load_corpus(SHIPPED_DATA)
     assert len(corpus.sources) >= 1 and len(corpus.topics) >= 1
     assert "alliance" in corpus.source_keys and "moj" in corpus.source_keys
-    known = set(corpus.topic_map)
+    known = set(corpus.proposition_map)
+    assert known and not known & (set(corpus.topic_map) - known)  # propositions are not named like topics
     for ref in corpus.statements():
         assert set(ref.stances) <= known
 

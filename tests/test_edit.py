@@ -71,7 +71,7 @@ def test_add_to_shipped_file_only_appends(invoke, shipped_copy: Path, key: str) 
     path = shipped_copy / "sources" / f"{key}.yaml"
     before = path.read_bytes()
     result = invoke("--data", shipped_copy, "add", key, "--text", "A brand new statement about zebras and lighthouses.",
-                    "--section", "Added", "--stance", "public-ownership=support", "--note", 'A "quoted" note.')
+                    "--section", "Added", "--stance", "core-probation-public=support", "--note", 'A "quoted" note.')
     assert result.exit_code == 0, result.output
     after = path.read_bytes()
     assert after.startswith(before), "untouched lines must stay byte-for-byte"
@@ -82,7 +82,7 @@ def test_add_to_shipped_file_only_appends(invoke, shipped_copy: Path, key: str) 
         '    text: "A brand new statement about zebras and lighthouses."\n'
         '    section: "Added"\n'
         "    stances:\n"
-        "      public-ownership: support\n"
+        "      core-probation-public: support\n"
         '    note: "A \\"quoted\\" note."\n'
     )
     assert f"{key}/brand-new-statement-zebras-lighthouses" in result.stdout
