@@ -169,7 +169,7 @@ def test_rejected_pair_disappears_and_confirmed_pair_appears(invoke, data):
     assert ("tea", "digital") in _pairs(invoke, data, "--relation", "disagree")
     assert ("tea", "digital") not in _pairs(invoke, data, "--relation", "related")
 
-    table = invoke("--data", data, "compare", "unions", "ministry").stdout
+    table = invoke("--data", data, "compare", "unions", "ministry", "--full").stdout
     assert "reviewed by a curator (kim) on " in table and "the curator's relation: disagree" in table
     assert "upw-communities" in table  # the statement is still shown under its proposition
     md = invoke("--data", data, "compare", "unions", "ministry", "--format", "markdown").stdout
