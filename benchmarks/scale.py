@@ -9,7 +9,7 @@
 
 Corpora are generated from a fixed seed: statement lengths drawn from the shipped statements
 (clipped to 10-60 words), words drawn from the shipped corpus (per topic for statements that take a
-stance on it) plus synthetic filler, the topics of data/topics.yaml given with stances to about
+stance on it) plus synthetic filler, the propositions of data/topics.yaml given stances by about
 60% of the statements, and planted near-duplicates: a statement copied to another source with
 light edits (word swaps, a dropped or added word, synonyms, a clause moved). Each corpus is
 written as YAML files (topics.yaml, sources/KEY.yaml) and measured in fresh subprocesses, each
@@ -76,7 +76,7 @@ TOPIC_SHARE = 0.6        # statements with curated stances
 TOPIC_WORD_SHARE = 0.35  # words of a topical statement drawn from its topics' vocabulary
 FILLER_SHARE = 0.12      # other words drawn from synthetic filler rather than the corpus
 PLANTED_SHARE = 0.05     # statements that are edited copies of a statement of another source
-STANCE_WEIGHTS = {"support": 0.70, "oppose": 0.15, "mixed": 0.08, "neutral": 0.07}
+STANCE_WEIGHTS = {"support": 0.75, "oppose": 0.17, "mixed": 0.08}  # no neutral: mentioning an area is no stance
 QUERIES = (  # from benchmarks/gold.yaml; two edited statements of the corpus are added per run
     "bring probation back into the public sector",
     "caseloads are far too high",
@@ -136,7 +136,10 @@ class Vocabulary:
         topics = yaml.load((data_dir / "topics.yaml").read_text(encoding="utf-8"))["topics"]
         statements = [st for path in sorted((data_dir / "sources").glob("*.yaml"))
                       for st in yaml.load(path.read_text(encoding="utf-8"))["statements"]]
-        self.topics = [t["key"] for t in topics]
+        # the propositions statements take stances on (a topic without a list is its own proposition)
+        claims = [(t, c) for t in topics
+                  for c in (t.get("propositions") or [{"key": t["key"], "label": t["label"], "text": t.get("proposition", "")}])]
+        self.topics = [c["key"] for _, c in claims]
         general: Counter = Counter()
         topical: dict[str, Counter] = {k: Counter() for k in self.topics}
         self.lengths = []
@@ -147,11 +150,12 @@ class Vocabulary:
             content = [w for w in toks if w.lower() not in STOP_WORDS and len(w) > 2]
             for key in st.get("stances") or {}:
                 topical[key].update(content)
-        for t in topics:
-            words = _tokens(" ".join([t["label"], t["proposition"], t.get("description") or ""]))
-            topical[t["key"]].update(w for w in words if w.lower() not in STOP_WORDS and len(w) > 2)
+        for t, c in claims:
+            words = _tokens(" ".join([t["label"], c["label"], c.get("text") or "", t.get("description") or "",
+                                      c.get("description") or ""]))
+            topical[c["key"]].update(w for w in words if w.lower() not in STOP_WORDS and len(w) > 2)
             for alias in t.get("aliases") or []:  # aliases as phrases, so the normaliser meets them as written
-                topical[t["key"]][alias] += 3
+                topical[c["key"]][alias] += 3
         self.general_words, self.general_weights = _cumulative(general)
         self.topic_words = {k: _cumulative(c) for k, c in topical.items() if c}
         syllables = [c + v for c in "bcdfghklmnprstvw" for v in ("a", "e", "i", "o", "u", "ai", "ou")]
