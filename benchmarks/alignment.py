@@ -8,8 +8,10 @@
 
 Figures (all ten source pairs aligned with the library's `Matcher.align_sources`):
 
-* gold recall       share of gold pairs that are aligned (either orientation)
-* relation accuracy share of the aligned gold pairs whose predicted relation equals the gold one
+* gold recall       share of gold pairs that are shown (compared or related; either orientation)
+* compared recall   share of the gold pairs labelled agree or disagree that are shown with that relation
+* related shown     share of the gold pairs labelled related (same issue, no shared answer) that are shown
+* relation accuracy share of the shown gold pairs whose predicted relation equals the gold one
 * disagree found    share of gold `disagree` pairs aligned AND labelled disagree
 * decoys aligned    gold decoys that were aligned (should be 0)
 * aligned pairs     all aligned pairs, to show that recall is not bought with volume
@@ -173,6 +175,9 @@ class Bench:
         correct = [k for k, rel in found.items() if rel == self.gold_rel[k]]
         disagree = [k for k, rel in self.gold_rel.items() if rel == "disagree"]
         disagree_found = [k for k in disagree if aligned.get(k) == "disagree"]
+        decided = [k for k, rel in self.gold_rel.items() if rel in ("agree", "disagree")]
+        decided_found = [k for k in decided if aligned.get(k) == self.gold_rel[k]]
+        related = [k for k, rel in self.gold_rel.items() if rel == "related"]
         decoy_hits = [k for k in self.decoys if k in aligned]
         search_recall, failed = self.search_figures(weights)
         n = len(self.gold_rel)
@@ -185,6 +190,8 @@ class Bench:
             "gold_recall": len(found) / n if n else 0.0,
             "relation_correct": len(correct),
             "relation_accuracy": len(correct) / len(found) if found else 0.0,
+            "compared_recall": len(decided_found) / len(decided) if decided else 0.0,
+            "related_shown": sum(1 for k in related if k in aligned) / len(related) if related else 0.0,
             "disagree_pairs": len(disagree),
             "disagree_found": len(disagree_found) / len(disagree) if disagree else 0.0,
             "decoys_aligned": len(decoy_hits),
@@ -230,12 +237,12 @@ def evaluate(corpus_path: str | Path | None = None, weights: Weights | None = No
 
 # -- reporting -----------------------------------------------------------------------------------
 
-HEADER = (f"{'configuration':<34} {'thresh':>6} {'recall':>7} {'rel.acc':>7} {'disagr':>7} "
-          f"{'decoys':>6} {'aligned':>7} {'srch@3':>7}")
+HEADER = (f"{'configuration':<34} {'thresh':>6} {'recall':>7} {'compar':>7} {'rel.acc':>7} {'disagr':>7} "
+          f"{'decoys':>6} {'shown':>7} {'srch@3':>7}")
 
 
 def _row(label: str, f: dict) -> str:
-    return (f"{label:<34} {f['threshold']:>6.3f} {f['gold_recall']:>7.3f} {f['relation_accuracy']:>7.3f} "
+    return (f"{label:<34} {f['threshold']:>6.3f} {f['gold_recall']:>7.3f} {f['compared_recall']:>7.3f} {f['relation_accuracy']:>7.3f} "
             f"{f['disagree_found']:>7.3f} {f['decoys_aligned']:>6d} {f['aligned_pairs']:>7d} "
             f"{f['search_recall_at_3']:>7.3f}")
 
