@@ -628,13 +628,15 @@ class Matcher:
         return np.where(size > 0, shared / np.sqrt(np.maximum(size, 1) * len(concepts)), 0.0).astype(np.float32)
 
     def suggest_topics(self, text: str, limit: int = 3) -> list[tuple[str, float]]:
-        """The likeliest topics for a new statement: those its words mention, and those of its
-        nearest curated statements, weighted by similarity."""
+        """The likeliest propositions for a new statement: those its nearest curated statements take
+        sides on, weighted by similarity, and older-format topics its words mention."""
         scores: dict[str, float] = {}
+        props = self.corpus.proposition_map
         for key in self.normaliser.concepts(text):
-            scores[key] = scores.get(key, 0.0) + 0.5
+            if key in props:  # a topic that is its own proposition
+                scores[key] = scores.get(key, 0.0) + 0.5
         for hit in self.search(text, limit=8):
-            for key in hit.ref.stances:
+            for key in hit.ref.sides:
                 scores[key] = scores.get(key, 0.0) + hit.score
         total = sum(scores.values()) or 1.0
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
