@@ -124,3 +124,16 @@ def test_summary_first_and_each_quote_once(pair_report, five_report):
             assert text.count(e.quote.text[:60]) <= 1 or len(e.quote.text) < 30
     five = render(compare_view(five_report), 140)
     assert five.index("Where each source stands") < five.index("Disagreements (")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_show_keeps_ids_and_proposition_keys_whole(width):
+    from positions.render.terminal import statements_table
+    from positions.summary import source_record, statement_record
+
+    corpus = load_corpus(DATA)
+    for source in corpus.sources:
+        records = [statement_record(r) for r in source.statements]
+        shown = tokens(render(statements_table(source_record(source), records), width))
+        wanted = {r["id"] for r in records} | {k for r in records for k in r["stances"]}
+        assert not wanted - shown, (source.key, width)

@@ -21,9 +21,10 @@ def safe(text: str | None) -> Any:
 
 
 def stances_text(stances: dict[str, str]) -> Any:
+    """'key +support' one a line; keys are never wrapped."""
     from rich.text import Text
 
-    out = Text()
+    out = Text(no_wrap=True, overflow="ignore")
     for i, (topic, stance) in enumerate(sorted(stances.items())):
         if i:
             out.append("\n")
@@ -47,23 +48,30 @@ def sources_table(rows: list[dict]) -> Any:
 
 
 def statements_table(source: dict, statements: list[dict]) -> Any:
-    from rich.table import Table
+    """A source's statements, one block each: the id (never cut), the section, the quote, and its
+    stances one a line, so that ids and proposition keys stay whole at any width."""
+    from rich.console import Group
+    from rich.padding import Padding
+    from rich.rule import Rule
+    from rich.text import Text
 
     title = f"{source['name']} ({source['key']})"
     if source.get("title"):
         title += f": {source['title']}"
-    table = Table(title=safe(title), show_lines=True, expand=True)
-    table.add_column("id", style="bold", ratio=1, overflow="fold")
-    table.add_column("statement", ratio=4)
-    table.add_column("topics and stances", ratio=2)
+    parts: list[Any] = [Rule(safe(title))]
     for st in statements:
-        body = safe(st["text"])
+        parts.append(Text(st["id"], style="bold", no_wrap=True, overflow="ignore"))
         if st.get("section"):
-            from rich.text import Text
-
-            body = Text.assemble((st["section"] + "\n", "dim italic"), st["text"])
-        table.add_row(safe(st["id"]), body, stances_text(st["stances"]))
-    return table
+            parts.append(Padding(Text(st["section"], style="dim italic"), (0, 0, 0, INDENT)))
+        parts.append(Padding(Text.assemble(("“", "dim"), st["text"], ("”", "dim")), (0, 0, 0, INDENT)))
+        if st["stances"]:
+            parts.append(Padding(stances_text(st["stances"]), (0, 0, 0, INDENT)))
+        else:
+            parts.append(Padding(Text("no stance: not curated", style="dim italic"), (0, 0, 0, INDENT)))
+        if st.get("note"):
+            parts.append(Padding(Text("note: " + st["note"], style="dim"), (0, 0, 0, INDENT)))
+        parts.append(Text(""))
+    return Group(*parts)
 
 
 KEY_WIDTH = 40  # the widest a column holding keys is made so that no key is cut
