@@ -87,8 +87,9 @@ def clear_cache() -> tuple[Path, int, int]:
     return folder, removed, size
 
 
-def write_output(path: Path, text: str) -> Path:
-    """Write a report or export atomically; FilesystemError with a plain message when it cannot.
+def write_output(path: Path, text: str | bytes, example: str = "report.md") -> Path:
+    """Write a report or export (text as UTF-8, or bytes) atomically; FilesystemError with a plain
+    message when it cannot. `example` is the file name suggested when the path will not do.
 
     A link is written through (like a shell redirect), a pipe or device such as /dev/stdout is
     written to directly, and a file of a corpus (topics.yaml, links.yaml, sources/*.yaml,
@@ -97,7 +98,7 @@ def write_output(path: Path, text: str) -> Path:
     from positions.errors import FilesystemError, RefusedError
 
     shown = printable(str(path))
-    data = text.encode("utf-8")
+    data = text.encode("utf-8") if isinstance(text, str) else text
     if path.exists() and not path.is_file() and not path.is_dir():  # /dev/stdout, /dev/null, a named pipe
         try:
             with open(path, "wb") as fh:
@@ -107,7 +108,7 @@ def write_output(path: Path, text: str) -> Path:
         return path
     target = Path(os.path.realpath(path)) if path.is_symlink() else path
     if target.is_dir():
-        raise FilesystemError(f"cannot write '{shown}': it is a folder; give a file name, e.g. {shown}/report.md")
+        raise FilesystemError(f"cannot write '{shown}': it is a folder; give a file name, e.g. {shown}/{example}")
     if not target.parent.is_dir():
         folder = printable(str(target.parent))
         if target.parent.exists():
@@ -117,7 +118,7 @@ def write_output(path: Path, text: str) -> Path:
     if what:
         raise RefusedError(
             f"refusing to write '{shown}': it {'is' if target.exists() else 'would be'} {what} of a corpus; "
-            "give another file name, e.g. report.md")
+            f"give another file name, e.g. {example}")
     write_reporting(target, data, shown, "; choose another folder")
     return path
 

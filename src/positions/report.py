@@ -201,7 +201,8 @@ def source_heading(source: dict[str, Any]) -> str:
     return f"{source['name']} ({source['key']}{date})"
 
 
-def _finding(row: tuple[SourcePosition, ...]) -> str | None:
+def finding_of(row: tuple[SourcePosition, ...]) -> str | None:
+    """How the sources of a matrix row stand towards each other (one of FINDINGS), or None when none takes a side."""
     taking = [p for p in row if p.takes_side]
     if not taking:
         return None
@@ -279,7 +280,7 @@ def build_report(corpus: "Corpus", comparison: "Comparison", *, corpus_hash: str
     blocks: list[PropositionBlock] = []
     for info in infos:
         row = matrix.row(info.key)
-        finding = _finding(row)
+        finding = finding_of(row)
         if finding is None:
             continue
         pairs = sorted(compared.get(info.key, []), key=lambda v: (-v.score, v.a.ref, v.b.ref))

@@ -16,6 +16,19 @@ class CompareFormat(str, Enum):
     table = "table"
     markdown = "markdown"
     json = "json"
+    csv = "csv"
+
+
+class GapsFormat(str, Enum):
+    table = "table"
+    markdown = "markdown"
+    json = "json"
+
+
+class MatrixFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
 
 
 class ReportFormat(str, Enum):
@@ -57,6 +70,15 @@ def _build_report(corpus, keys, threshold, topics, relations=None, date=None, co
                         topics=topics or None, date=date, command=command, against=against)
 
 
+EXCEL_HELP = ("With --format csv: a byte-order mark so Excel reads UTF-8, and text cells starting with = + - @ "
+              "prefixed with ' so they are never run as formulas (quotes are then not verbatim).")
+
+
+def _csv_only(excel: bool, fmt: Enum) -> None:
+    if excel and fmt.value != "csv":
+        raise UsageError("--excel applies to --format csv")
+
+
 def _write_output(text: str, output: Optional[str]) -> None:
     if output in (None, "-"):
         _echo(text)
@@ -74,8 +96,9 @@ def compare(
     relation: list[Relation] = typer.Option([], "--relation", "-r", help="Only disagreements, agreements or related statements (repeatable); the output says what it leaves out."),
     threshold: Optional[float] = typer.Option(None, "--threshold", help=THRESHOLD_HELP),
     explain: bool = typer.Option(False, "--explain", help="Show the pairs behind each proposition and the signals behind each score."),
-    fmt: CompareFormat = typer.Option(CompareFormat.table, "--format", help="table, markdown or json."),
+    fmt: CompareFormat = typer.Option(CompareFormat.table, "--format", help="table, markdown, json or csv (the listed pairs, with both quotes)."),
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write to FILE instead of standard output."),
+    excel: bool = typer.Option(False, "--excel", help=EXCEL_HELP),
     full: bool = typer.Option(False, "--full", help="Every quote whole, with its reference (the table format shortens quotes to a line)."),
     no_pager: bool = typer.Option(False, "--no-pager", help="Print straight to the terminal, without $PAGER."),
 ) -> None:
@@ -87,6 +110,7 @@ def compare(
     """
     from positions.corpus import require_sources, require_topics
 
+    _csv_only(excel, fmt)
     if no_pager:
         state.pager = False
     corpus = _corpus()
@@ -96,8 +120,12 @@ def compare(
     topics = require_topics(corpus, topic)
     t = _threshold(threshold)
     report = _build_report(corpus, keys, t, topics, [r.value for r in relation], command="compare",
-                           show_progress=fmt is not CompareFormat.json)
-    if fmt is CompareFormat.json:
+                           show_progress=fmt not in (CompareFormat.json, CompareFormat.csv))
+    if fmt is CompareFormat.csv:
+        from positions.export import compare_table, csv_text
+
+        _write_output(csv_text(*compare_table(report), excel=excel), output)
+    elif fmt is CompareFormat.json:
         from positions.render.json import compare_json, to_json
 
         _write_output(to_json(compare_json(report, explain)), output)
@@ -149,7 +177,8 @@ def search(
 def matrix(
     sources: list[str] = typer.Argument(None, metavar="[SOURCES...]", help="Source keys (default: all)."),
     topic: list[str] = typer.Option([], "--topic", "-t", help="Only this topic or proposition (repeatable)."),
-    fmt: ListFormat = typer.Option(ListFormat.table, "--format", help="table or json."),
+    fmt: MatrixFormat = typer.Option(MatrixFormat.table, "--format", help="table, json or csv (one stance word a cell)."),
+    excel: bool = typer.Option(False, "--excel", help=EXCEL_HELP),
 ) -> None:
     """Show where each source stands: propositions as rows, sources as columns, with counts when a
     source's statements differ.
@@ -165,6 +194,7 @@ def matrix(
     from positions.report import build_report
     from positions.stances import stance_matrix
 
+    _csv_only(excel, fmt)
     corpus = _corpus()
     keys = require_sources(corpus, sources or corpus.source_keys)
     topics = require_topics(corpus, topic)
@@ -172,7 +202,11 @@ def matrix(
     # The stand table needs no matching: an empty comparison carries the sources and the matrix.
     comparison = Comparison(tuple(keys), 0.0, DEFAULT_WEIGHTS, (), stance_matrix(corpus, keys, wanted), wanted)
     report = build_report(corpus, comparison, corpus_hash=corpus_hash(corpus), version=__version__, topics=topics or None)
-    if fmt is ListFormat.json:
+    if fmt is MatrixFormat.csv:
+        from positions.export import csv_text, matrix_table
+
+        _echo(csv_text(*matrix_table(report), excel=excel))
+    elif fmt is MatrixFormat.json:
         from positions.render.json import matrix_json, to_json
 
         _echo(to_json(matrix_json(report)))
@@ -224,7 +258,7 @@ def gaps(
     sources: list[str] = typer.Argument(None, metavar="[SOURCES...]", help="The sources to set against it (default: all the others)."),
     against: str = typer.Option(..., "--against", metavar="KEY", help="The reference source, e.g. moj."),
     topic: list[str] = typer.Option([], "--topic", "-t", help="Only this topic or proposition (repeatable)."),
-    fmt: CompareFormat = typer.Option(CompareFormat.table, "--format", help="table, markdown or json."),
+    fmt: GapsFormat = typer.Option(GapsFormat.table, "--format", help="table, markdown or json."),
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write to FILE instead of standard output."),
 ) -> None:
     """What the other sources take a side on that KEY does not address, and what KEY takes a side on
@@ -244,11 +278,11 @@ def gaps(
         raise UsageError(f"gaps needs at least one source other than '{against}', e.g. 'positions gaps --against {against}'")
     topics = require_topics(corpus, topic)
     found = find_gaps(corpus, against, others, corpus.expand_topics(topics))
-    if fmt is CompareFormat.json:
+    if fmt is GapsFormat.json:
         from positions.render.json import gaps_json, to_json
 
         _write_output(to_json(gaps_json(found)), output)
-    elif fmt is CompareFormat.markdown:
+    elif fmt is GapsFormat.markdown:
         from positions.render.markdown import render_gaps
 
         _write_output(render_gaps(found), output)
