@@ -315,6 +315,8 @@ def load_topics(root: Path, cache: ParsedFiles = _NO_CACHE) -> tuple[list, Any, 
     if not _inside(root, path):
         return [], None, [Problem(display_path(path), 0, 0, "", "is a link to a file outside the corpus folder; copy the file in instead")]
     parsed, data, problems = _load_file(path, TopicsFile, "topics", cache)
+    if parsed is not None and data is None and len({t.key for t in parsed.topics}) != len(parsed.topics):
+        parsed, data, problems = _load_file(path, TopicsFile, "topics")  # a cache hit: parse again to place the problem
     if parsed is None:
         return [], data, problems
     seen: dict[str, int] = {}
@@ -344,11 +346,12 @@ def load_source(path: Path, topic_keys: list[str] | None, root: Path,
             f"source key '{key}' (the file name) is not a lowercase slug; rename the file to "
             f"something like '{_slugify_key(key)}{path.suffix}'")))
     parsed, data, file_problems = _load_file(path, SourceFile, "statements", cache)
-    if parsed is not None and data is None and topic_keys is not None:
-        known = set(topic_keys)
-        if any(t not in known for st in parsed.statements for t in st.stances) or any(t not in known for t in parsed.silent_on):
-            # valid when cached, but the taxonomy changed since: parse again for positioned problems
-            parsed, data, file_problems = _load_file(path, SourceFile, "statements")
+    if parsed is not None and data is None and _cross_check(
+            parsed.model_dump(), shown, None if topic_keys is None else set(topic_keys)):
+        # A cache hit has no raw data, but the checks below run all the same (on the parsed values):
+        # a problem found there (a duplicate id, a topic the taxonomy no longer has) is placed by
+        # parsing the file again, without the cache.
+        parsed, data, file_problems = _load_file(path, SourceFile, "statements")
     problems.extend(file_problems)
     if isinstance(data, dict):
         problems.extend(_cross_check(data, shown, None if topic_keys is None else set(topic_keys)))
