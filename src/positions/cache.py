@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -46,19 +47,66 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-# Everything positions writes in the cache folder, and nothing else: clearing must never delete
-# files that are not ours, even when $POSITIONS_CACHE_DIR points at a folder the user shares.
-CACHE_FILE_PATTERNS = ("parsed-*.json", "embeddings-*.npz", "scores-*.npz", "answer-*.out",
-                       ".parsed-*.tmp", ".embeddings-*.tmp", ".scores-*.tmp", ".answer-*.tmp")
+# Everything positions writes in the cache folder, and nothing else: clearing and pruning must
+# never delete files that are not ours, even when $POSITIONS_CACHE_DIR points at a folder the user
+# shares. A file is ours when its name has the exact shape positions gives it AND its content has
+# the format positions writes there (checked from the first bytes, or a zip's list of members).
+_VERSION = r"[0-9][0-9A-Za-z.+!_-]*"
+_PARSED_RE = re.compile(rf"parsed-{_VERSION}\.json")
+_EMBEDDINGS_RE = re.compile(rf"embeddings-wordllama-[0-9A-Za-z._+-]+-{_VERSION}\.npz")
+_SCORES_RE = re.compile(r"scores-[0-9a-f]{32}-[a-z][a-z0-9-]*--[a-z][a-z0-9-]*\.npz")
+_ANSWER_RE = re.compile(r"answer-[0-9a-f]{40}\.out")  # recorded answers of versions that had a replay
+_TMP_RE = re.compile(r"\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp")  # write_atomic's temporary files
+_PARSED_START = re.compile(rb'\{(?:\}|"[0-9a-f]{64}": ")')
+_NPZ_MEMBERS = {"embeddings": {"keys.npy", "vectors.npy"},
+                "scores": {"i.npy", "j.npy", "combined.npy", "lexical.npy", "semantic.npy", "topics.npy"}}
+
+
+def _own_name(name: str) -> str | None:
+    """The kind of cache file positions names like this, or None."""
+    for kind, pattern in (("parsed", _PARSED_RE), ("embeddings", _EMBEDDINGS_RE), ("scores", _SCORES_RE),
+                          ("answer", _ANSWER_RE)):
+        if pattern.fullmatch(name):
+            return kind
+    return None
+
+
+def is_own_cache_file(path: Path) -> bool:
+    """Whether positions wrote this file of its cache folder (name and format), so that it may
+    delete it. A link, a folder, a pipe or a file of any other name or format is never ours."""
+    import stat
+    import zipfile
+
+    try:
+        info = path.lstat()
+    except OSError:
+        return False
+    if not stat.S_ISREG(info.st_mode):
+        return False
+    tmp = _TMP_RE.fullmatch(path.name)
+    if tmp:  # a write interrupted half-way: only its name can be checked
+        return _own_name(tmp.group("name")) is not None
+    kind = _own_name(path.name)
+    if kind in (None, "answer"):
+        return kind == "answer"
+    try:
+        if kind == "parsed":
+            with open(path, "rb") as fh:
+                return bool(_PARSED_START.match(fh.read(80)))
+        with zipfile.ZipFile(path) as archive:
+            return set(archive.namelist()) == _NPZ_MEMBERS[kind]
+    except (OSError, ValueError, zipfile.BadZipFile):
+        return False
 
 
 def cache_files(folder: Path | None = None) -> list[Path]:
     """The cache files positions has written, sorted."""
     folder = folder or cache_dir()
-    if not folder.is_dir():
+    try:
+        entries = list(folder.iterdir()) if folder.is_dir() else []
+    except OSError:
         return []
-    found = {p for pattern in CACHE_FILE_PATTERNS for p in folder.glob(pattern) if p.is_file() and not p.is_symlink()}
-    return sorted(found)
+    return sorted(p for p in entries if is_own_cache_file(p))
 
 
 def clear_cache() -> tuple[Path, int, int]:

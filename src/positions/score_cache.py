@@ -75,7 +75,9 @@ class ScoreCache:
             pass
 
     def _prune(self) -> None:
-        files = {path: _key_of(path) for path in self.folder.glob(f"{PREFIX}*.npz")}
+        from positions.cache import is_own_cache_file
+
+        files = {path: _key_of(path) for path in self.folder.glob(f"{PREFIX}*.npz") if is_own_cache_file(path)}
         newest: dict[str, int] = {}
         for path, key in files.items():
             newest[key] = max(newest.get(key, 0), path.stat().st_mtime_ns)
