@@ -445,9 +445,10 @@ def append_statement(path: Path, fields: dict[str, Any], topic_keys: list[str] |
         new_text = _appended_text(text, data, fields)
         if new_text is not None and not _appends_exactly(new_text, data, fields):
             new_text = None
-        if new_text is None:  # fall back to a full round-trip dump
+        if new_text is None:  # fall back to a full round-trip dump, with the comments
             from ruamel.yaml.comments import CommentedSeq
 
+            data = load_yaml(path, text, keep_comments=True)
             seq = data["statements"]
             if len(seq) == 0 or (getattr(seq, "fa", None) is not None and seq.fa.flow_style()):
                 block = CommentedSeq(list(seq))
@@ -478,7 +479,7 @@ def _means(new_text: str, expected: Any) -> bool:
     from positions.yamlio import round_trip_yaml
 
     try:
-        new = round_trip_yaml().load(new_text)
+        new = round_trip_yaml(keep_comments=False).load(new_text)
     except Exception:
         return False
     return _plain(new) == expected
@@ -627,7 +628,7 @@ def record_link(root: Path, corpus: Any, fields: dict[str, Any], *, timeout: flo
                     new_text = _replaced_item_text(text, data, "links", index, item)
                     expected["links"][index] = _plain(item)
                 if new_text is None or not _means(new_text, expected):
-                    new_text = _dump_with_link(data, item, index)
+                    new_text = _dump_with_link(load_yaml(path, text, keep_comments=True), item, index)
         validate_links_text(new_text, path, corpus)
         out = new_text.encode("utf-8")
         if raw.startswith(b"\xef\xbb\xbf"):
