@@ -134,6 +134,7 @@ class Measured:
     stderr: str
     seconds: float
     max_rss_mb: float
+    cpu_seconds: float = 0.0  # user + system time of the child: unlike `seconds`, not stretched by other jobs
 
 
 def positions_subprocess(*args: Any, timeout: float = 60.0, env: dict | None = None,
@@ -167,4 +168,5 @@ def positions_subprocess(*args: Any, timeout: float = 60.0, env: dict | None = N
     assert proc.returncode != -9 or seconds < timeout, f"positions {args} was killed after {timeout} s"
     return Measured(proc.returncode, out.get("stdout", b"").decode("utf-8", "replace"),
                     out.get("stderr", b"").decode("utf-8", "replace"), seconds,
-                    usage.ru_maxrss / 1024)  # Linux: kilobytes
+                    usage.ru_maxrss / 1024,  # Linux: kilobytes
+                    usage.ru_utime + usage.ru_stime)
