@@ -227,6 +227,43 @@ def _bad_value_problem(text: str, shown: str, exc: ValueError) -> Problem:
     return Problem(shown, 0, 0, "", f"invalid YAML: {exc}")
 
 
+def _refuse_too_many_values(text: str, shown: str) -> None:
+    """Refuse a file of more than MAX_NODES values before the (pure-Python) parse, which costs about
+    30 microseconds a value: the guarded composer counts too, but only as it goes, so a file just
+    over the limit was parsed almost in full (5 s and more) before it was refused. LibYAML's C
+    parser (PyYAML, when built with it) counts the values in a few hundredths of that time. The
+    count stops, leaving the file to the guarded parse and its messages, at anything that parse
+    refuses anyway (an alias, an anchor, a tag, deep nesting) and at any syntax error."""
+    try:
+        import yaml as libyaml
+
+        if not libyaml.__with_libyaml__:
+            return
+        from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, NodeEvent
+    except ImportError:
+        return
+    values = depth = 0
+    try:
+        for event in libyaml.parse(text, Loader=libyaml.CSafeLoader):
+            if isinstance(event, CollectionEndEvent):
+                depth -= 1
+                continue
+            if not isinstance(event, NodeEvent):
+                continue
+            if isinstance(event, AliasEvent) or event.anchor is not None or getattr(event, "tag", None) is not None:
+                return
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return
+            values += 1
+            if values > MAX_NODES:
+                raise YamlProblems([_mark_problem(shown, event.start_mark, (
+                    f"holds more than {MAX_NODES:,} values; split the source into several sources"))])
+    except libyaml.YAMLError:
+        return
+
+
 def load_yaml(path: Path, text: str | None = None, keep_comments: bool = False) -> Any:
     """Load one YAML file as round-trip containers (which carry `.lc` positions); with
     keep_comments, also its comments, for a round-trip dump (slower on many comment lines)."""
@@ -236,6 +273,7 @@ def load_yaml(path: Path, text: str | None = None, keep_comments: bool = False) 
     shown = display_path(path)
     if text is None:
         text = read_text(path)
+    _refuse_too_many_values(text, shown)
     yaml = _guarded_yaml(shown, keep_comments)
     try:
         data = yaml.load(text)
