@@ -40,6 +40,18 @@ class _Group(TyperGroup):
     def list_commands(self, ctx):  # keep the order commands are defined in
         return list(self.commands)
 
+    def parse_args(self, ctx, args):
+        """Arguments that are not UTF-8 text or hold control characters are refused (exit 2)
+        before any command runs (positions.cli.guard)."""
+        from positions.cli.guard import clean_arguments
+
+        try:
+            args = clean_arguments(self, args)
+        except PositionsError as exc:
+            _report_error(exc)
+            ctx.exit(exc.exit_code)
+        return super().parse_args(ctx, args)
+
 
 def _report_error(exc: PositionsError) -> None:
     if isinstance(exc, CorpusError):
@@ -159,6 +171,9 @@ def _echo(text: str) -> None:
 
 
 def main() -> None:
+    from positions.cli.guard import safe_streams
+
+    safe_streams()
     app(prog_name="positions")
 
 
