@@ -189,16 +189,27 @@ def corpus_file_kind(path: Path) -> str | None:
         folder = path.parent.resolve()
     except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
         return None
-    name = path.name
+    # Names are compared ignoring letter case: on the default file systems of macOS and Windows,
+    # sources/ALLIANCE.YAML is sources/alliance.yaml.
+    name = path.name.lower()
+    suffix = path.suffix.lower()
 
     def is_corpus(d: Path) -> bool:
-        return (d / "topics.yaml").is_file() or (d / "sources").is_dir()
+        return (d / "topics.yaml").is_file() or (d / "sources").is_dir() or _has_entry(d, ("topics.yaml", "sources"))
 
-    if name in ("topics.yaml", "links.yaml") and (is_corpus(folder) or (folder / name).exists()):
+    if name in ("topics.yaml", "links.yaml") and (is_corpus(folder) or (folder / path.name).exists()):
         return "the topics file" if name == "topics.yaml" else "the reviewed-links file"
-    if folder.name == "sources" and path.suffix in (".yaml", ".yml") and (
-            (folder.parent / "topics.yaml").is_file() or (folder / name).exists()):
+    if folder.name.lower() == "sources" and suffix in (".yaml", ".yml") and (
+            is_corpus(folder.parent) or (folder / path.name).exists()):
         return "a source file"
-    if folder.name == "schema" and path.suffix == ".json" and is_corpus(folder.parent):
+    if folder.name.lower() == "schema" and suffix == ".json" and is_corpus(folder.parent):
         return "a schema file"
     return None
+
+
+def _has_entry(folder: Path, names: tuple[str, ...]) -> bool:
+    """Whether the folder holds one of these names in any letter case."""
+    try:
+        return any(entry.lower() in names for entry in os.listdir(folder))
+    except OSError:
+        return False
