@@ -34,11 +34,15 @@ class DataDir:
     """A corpus folder and how it was found."""
 
     path: Path
-    origin: str  # "option", "environment", "checkout" or "packaged"
+    # "option", "environment", "checkout" (the working folder is inside a checkout of positions),
+    # "installed-checkout" (the checkout positions is installed from in editable mode, found from
+    # the package's own location) or "packaged"
+    origin: str
 
     @property
     def writable(self) -> bool:
-        return self.origin != "packaged"
+        """Only a corpus the user chose, or the checkout they work in, is changed in place."""
+        return self.origin not in ("packaged", "installed-checkout")
 
 
 def packaged_data_dir() -> Path:
@@ -67,11 +71,18 @@ def find_data_dir(option: str | Path | None = None, label: str = "--data") -> Da
     env = os.environ.get(ENV_VAR)
     if env:
         return DataDir(_existing_dir(Path(env), ENV_VAR), "environment")
-    for start in (Path.cwd(), Path(__file__).resolve().parent):
-        found = _checkout_data_dir(start)
+    for start, origin in ((_cwd(), "checkout"), (Path(__file__).resolve().parent, "installed-checkout")):
+        found = _checkout_data_dir(start) if start is not None else None
         if found is not None:
-            return DataDir(found, "checkout")
+            return DataDir(found, origin)
     return DataDir(packaged_data_dir(), "packaged")
+
+
+def _cwd() -> Path | None:
+    try:
+        return Path.cwd()
+    except OSError:  # the working folder was deleted
+        return None
 
 
 def _existing_dir(path: Path, given_by: str) -> Path:

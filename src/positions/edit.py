@@ -41,6 +41,10 @@ SLUG_MAX_CHARS = 48
 SCHEMA_LINE = "# yaml-language-server: $schema=../schema/source.schema.json"
 _SOURCE_KEY_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 _SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# What `add` takes as a statement: at least two words of two or more letters ("HR with humanity."
+# is the shortest shipped quote; "x y z" or "t" is not a quote). The loader does not apply it.
+MIN_STATEMENT_WORDS = 2
+_STATEMENT_WORD_RE = re.compile(r"[^\W\d_]{2,}")
 
 
 # -- the data folder --------------------------------------------------------------------------
@@ -48,6 +52,13 @@ _SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 def require_writable(data_dir: Any) -> Path:
     """The folder of a corpus that may be changed; RefusedError for the packaged corpus."""
+    if not data_dir.writable and data_dir.origin == "installed-checkout":
+        raise RefusedError(
+            f"the corpus in use is the data/ folder of the checkout positions is installed from "
+            f"({data_dir.path}), found only because no corpus was named; it is not changed from another "
+            "folder. Copy it with 'positions init DIR', then point at the copy with '--data DIR' or "
+            "'export POSITIONS_DATA=DIR' (or run the command inside the checkout to change it there)"
+        )
     if not data_dir.writable:
         raise RefusedError(
             f"the corpus in use is the one packaged with positions ({data_dir.path}); it is "
@@ -141,6 +152,11 @@ def check_statement(fields: dict[str, Any]) -> None:
         loc = tuple(err["loc"])
         option = f"--{loc[0]}" if loc else "statement"
         raise UsageError(f"{option}: {_friendly(err, loc)}")
+    text = fields.get("text")
+    if isinstance(text, str) and len(_STATEMENT_WORD_RE.findall(text)) < MIN_STATEMENT_WORDS:
+        raise UsageError(
+            f"--text: '{_short(text, 40)}' is not a statement: a quote needs at least {MIN_STATEMENT_WORDS} words "
+            "of two or more letters; give the verbatim quote")
 
 
 # -- planning an addition -----------------------------------------------------------------------
