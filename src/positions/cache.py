@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import tempfile
@@ -148,7 +149,16 @@ def write_output(path: Path, text: str) -> Path:
     data = text.encode("utf-8")
     if path.exists() and not path.is_file() and not path.is_dir():  # /dev/stdout, /dev/null, a named pipe
         try:
-            with open(path, "wb") as fh:
+            # Without blocking: a named pipe that no program reads would otherwise wait forever.
+            fd = os.open(path, os.O_WRONLY | getattr(os, "O_NONBLOCK", 0))
+        except OSError as exc:
+            if exc.errno == errno.ENXIO:
+                raise FilesystemError(f"cannot write '{shown}': it is a named pipe that no program is reading; "
+                                      "start the reader first, or give a file name")
+            raise FilesystemError(f"cannot write '{shown}': {exc.strerror or exc}")
+        try:
+            os.set_blocking(fd, True)
+            with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
         except OSError as exc:
             raise FilesystemError(f"cannot write '{shown}': {exc.strerror or exc}")

@@ -97,7 +97,8 @@ def source_files(root: Path) -> list[Path]:
     folder = root / SOURCES_DIR
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
+    # .YAML, .Yml...: listed too, so that the loader says to rename them rather than skip them unseen
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in (".yaml", ".yml") and not p.name.startswith("."))
 
 
 def _inside(root: Path, path: Path) -> bool:
@@ -352,6 +353,10 @@ def load_source(path: Path, topic_keys: list[str] | None, root: Path,
     problems: list[Problem] = []
     if not _inside(root, path):
         return None, [Problem(shown, 0, 0, "", "is a link to a file outside the corpus folder; copy the file in instead")]
+    if path.suffix not in (".yaml", ".yml"):
+        return None, [Problem(shown, 0, 0, "", (
+            f"the file name ends in '{path.suffix}', which positions does not read as a source; rename it to "
+            f"'{path.stem}{path.suffix.lower()}'"))]
     if not _SOURCE_KEY_RE.match(key):
         problems.append(Problem(shown, 0, 0, "", (
             f"source key '{key}' (the file name) is not a lowercase slug; rename the file to "

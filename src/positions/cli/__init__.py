@@ -157,11 +157,22 @@ def _corpus() -> Any:
     return load_corpus(find_data_dir(state.data).path, use_cache=state.use_cache)
 
 
+# Rich lays a table out to the terminal's width, from COLUMNS when set: a width of millions
+# (COLUMNS=100000000) would take minutes and gigabytes to fill with spaces.
+MAX_WIDTH = 10_000
+MAX_HEIGHT = 10_000
+
+
 def _print(renderable: Any) -> None:
     _stop_progress()
     from rich.console import Console
 
-    Console(soft_wrap=False).print(renderable)
+    console = Console(soft_wrap=False)
+    if console.width > MAX_WIDTH:
+        console.width = MAX_WIDTH
+    if console.height > MAX_HEIGHT:
+        console.height = MAX_HEIGHT
+    console.print(renderable)
 
 
 def _echo(text: str) -> None:

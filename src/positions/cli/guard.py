@@ -13,6 +13,8 @@
 
 from __future__ import annotations
 
+import errno
+import io
 import os
 import re
 import sys
@@ -137,10 +139,53 @@ def _escape(exc: UnicodeError) -> tuple[str, int]:
     return "".join(out), exc.end
 
 
+class _ClosedOutput(io.TextIOBase):
+    """Standard output when the command was started with it closed (`positions ... >&-`): writing
+    fails like a write to a closed descriptor, which the command line reports in one line (exit 3)."""
+
+    encoding = "utf-8"
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return False
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+    def fileno(self) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+
+class _Discard(io.TextIOBase):
+    """Standard error when it was closed: messages are dropped; the exit status still tells."""
+
+    encoding = "utf-8"
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return False
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+
 def safe_streams() -> None:
     """Standard output and error never fail on a character their encoding lacks; standard input
-    never fails on bytes its encoding rejects."""
+    never fails on bytes its encoding rejects. A stream the command was started without (closed
+    with `<&-`, `>&-`, `2>&-`) is replaced: no input (an empty stream), output that fails with
+    one line and exit 3, messages that go nowhere."""
     import codecs
+
+    if sys.stdin is None:
+        sys.stdin = io.StringIO("")
+    if sys.stdout is None:
+        sys.stdout = _ClosedOutput()
+    if sys.stderr is None:
+        sys.stderr = _Discard()
 
     try:
         codecs.lookup_error(ERROR_HANDLER)
