@@ -23,6 +23,36 @@ def cache_dir() -> Path:
     return Path(user_cache_dir("positions", appauthor=False))
 
 
+# A cache file larger than this is not read (the largest, the embeddings of a 50,000-statement
+# corpus, is about 60 MB).
+MAX_CACHE_FILE_BYTES = 1024 ** 3
+
+
+def read_cache_file(path: Path) -> bytes | None:
+    """The bytes of a cache file, or None when it cannot be trusted to read in bounded time and
+    memory: missing, not a plain file (a named pipe would wait forever, /dev/zero never ends),
+    or larger than MAX_CACHE_FILE_BYTES. A cache that is not read is rebuilt."""
+    import stat
+
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except (OSError, ValueError):
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_CACHE_FILE_BYTES:
+            return None
+        with os.fdopen(fd, "rb") as fh:
+            fd = -1
+            data = fh.read(MAX_CACHE_FILE_BYTES + 1)
+        return data if len(data) <= MAX_CACHE_FILE_BYTES else None
+    except OSError:
+        return None
+    finally:
+        if fd >= 0:
+            os.close(fd)
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write via a temporary file in the same folder, fsync, then rename over the target."""
     path.parent.mkdir(parents=True, exist_ok=True)

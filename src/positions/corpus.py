@@ -226,9 +226,11 @@ class ParsedFiles:
         from positions import __version__
         from positions.cache import cache_dir
 
+        from positions.cache import read_cache_file
+
         self.path = cache_dir() / f"parsed-{__version__}.json"
         try:
-            entries = json.loads(self.path.read_text(encoding="utf-8"))
+            entries = json.loads(read_cache_file(self.path) or b"{}")  # a pipe or /dev/zero is not read
             if isinstance(entries, dict):
                 self.entries = {k: v for k, v in entries.items() if isinstance(v, str)}
         except (OSError, ValueError):

@@ -9,6 +9,7 @@ import json
 import os
 
 import numpy as np
+import pytest
 
 from positions.cache import cache_files
 from positions.score_cache import ScoreCache
@@ -77,3 +78,27 @@ def test_pruning_score_files_keeps_foreign_files(tmp_path):
         assert (tmp_path / name).read_bytes() == data
     clear = [p.name for p in cache_files(tmp_path)]
     assert len(clear) == 3 and not set(clear) & set(keep)
+
+
+needs_posix = pytest.mark.skipif(not hasattr(os, "mkfifo") or not hasattr(os, "wait4"), reason="POSIX only")
+
+
+@needs_posix
+@pytest.mark.parametrize("kind", ["parsed", "embeddings"])
+@pytest.mark.parametrize("how", ["named pipe", "link to /dev/zero", "folder"])
+def test_a_cache_file_that_is_not_a_plain_file_is_ignored(corpus_dir, tmp_path, kind, how):
+    from positions import __version__
+    from positions.embed import MODEL_ID
+
+    from .helpers import positions_subprocess
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    name = f"parsed-{__version__}.json" if kind == "parsed" else f"embeddings-{MODEL_ID}-{__version__}.npz"
+    path = cache / name
+    {"named pipe": os.mkfifo, "link to /dev/zero": lambda p: os.symlink("/dev/zero", p),
+     "folder": os.mkdir}[how](path)
+    done = positions_subprocess("--data", corpus_dir, "compare", "alliance", "moj", env={"POSITIONS_CACHE_DIR": str(cache)},
+                                timeout=60)
+    assert done.status == 0, done.stderr
+    assert done.cpu_seconds < 10 and done.max_rss_mb < 400
