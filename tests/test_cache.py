@@ -13,22 +13,31 @@ from positions.match import Matcher, compare_sources
 
 
 def _fill(folder):
+    """Files as positions writes them, and others' files with the same kinds of names."""
+    import io
+
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "parsed-0.1.0.json").write_text("{}")
-    (folder / "embeddings-model-0.1.0.npz").write_bytes(b"x" * 10)
-    (folder / ".parsed-0.1.0.json.abc.tmp").write_text("left by a crash")
+    (folder / "parsed-0.1.0.json").write_text(json.dumps({"0" * 64: "{}"}))
+    buf = io.BytesIO()
+    np.savez(buf, keys=np.array(["k"]), vectors=np.zeros((1, 256), np.float32))
+    (folder / "embeddings-wordllama-0.4.0.post1-l2_supercat-256-0.1.0.npz").write_bytes(buf.getvalue())
+    (folder / ".parsed-0.1.0.json.abc_1234.tmp").write_text("left by a crash")
     (folder / "notes.txt").write_text("not ours")
     (folder / "parsed-keep").mkdir()
+    return sum((folder / name).stat().st_size for name in (
+        "parsed-0.1.0.json", "embeddings-wordllama-0.4.0.post1-l2_supercat-256-0.1.0.npz", ".parsed-0.1.0.json.abc_1234.tmp"))
 
 
 def test_clear_removes_only_our_files(tmp_path, monkeypatch):
     folder = tmp_path / "shared-folder"
-    _fill(folder)
+    size = _fill(folder)
     monkeypatch.setenv("POSITIONS_CACHE_DIR", str(folder))
-    assert [p.name for p in cache_files()] == [".parsed-0.1.0.json.abc.tmp", "embeddings-model-0.1.0.npz", "parsed-0.1.0.json"]
-    got_folder, removed, size = clear_cache()
+    assert [p.name for p in cache_files()] == [".parsed-0.1.0.json.abc_1234.tmp",
+                                               "embeddings-wordllama-0.4.0.post1-l2_supercat-256-0.1.0.npz",
+                                               "parsed-0.1.0.json"]
+    got_folder, removed, got_size = clear_cache()
     assert (got_folder, removed) == (folder, 3)
-    assert size == 2 + 10 + len("left by a crash")
+    assert got_size == size
     assert sorted(p.name for p in folder.iterdir()) == ["notes.txt", "parsed-keep"]
 
 

@@ -34,11 +34,15 @@ class DataDir:
     """A corpus folder and how it was found."""
 
     path: Path
-    origin: str  # "option", "environment", "checkout" or "packaged"
+    # "option", "environment", "checkout" (the working folder is inside a checkout of positions),
+    # "installed-checkout" (the checkout positions is installed from in editable mode, found from
+    # the package's own location) or "packaged"
+    origin: str
 
     @property
     def writable(self) -> bool:
-        return self.origin != "packaged"
+        """Only a corpus the user chose, or the checkout they work in, is changed in place."""
+        return self.origin not in ("packaged", "installed-checkout")
 
 
 def packaged_data_dir() -> Path:
@@ -67,11 +71,18 @@ def find_data_dir(option: str | Path | None = None, label: str = "--data") -> Da
     env = os.environ.get(ENV_VAR)
     if env:
         return DataDir(_existing_dir(Path(env), ENV_VAR), "environment")
-    for start in (Path.cwd(), Path(__file__).resolve().parent):
-        found = _checkout_data_dir(start)
+    for start, origin in ((_cwd(), "checkout"), (Path(__file__).resolve().parent, "installed-checkout")):
+        found = _checkout_data_dir(start) if start is not None else None
         if found is not None:
-            return DataDir(found, "checkout")
+            return DataDir(found, origin)
     return DataDir(packaged_data_dir(), "packaged")
+
+
+def _cwd() -> Path | None:
+    try:
+        return Path.cwd()
+    except OSError:  # the working folder was deleted
+        return None
 
 
 def _existing_dir(path: Path, given_by: str) -> Path:
@@ -86,7 +97,8 @@ def source_files(root: Path) -> list[Path]:
     folder = root / SOURCES_DIR
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
+    # .YAML, .Yml...: listed too, so that the loader says to rename them rather than skip them unseen
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in (".yaml", ".yml") and not p.name.startswith("."))
 
 
 def _inside(root: Path, path: Path) -> bool:
@@ -214,9 +226,11 @@ class ParsedFiles:
         from positions import __version__
         from positions.cache import cache_dir
 
+        from positions.cache import read_cache_file
+
         self.path = cache_dir() / f"parsed-{__version__}.json"
         try:
-            entries = json.loads(self.path.read_text(encoding="utf-8"))
+            entries = json.loads(read_cache_file(self.path) or b"{}")  # a pipe or /dev/zero is not read
             if isinstance(entries, dict):
                 self.entries = {k: v for k, v in entries.items() if isinstance(v, str)}
         except (OSError, ValueError):
@@ -425,16 +439,20 @@ def load_source(path: Path, topic_keys: "StanceKeys | None", root: Path,
     problems: list[Problem] = []
     if not _inside(root, path):
         return None, [Problem(shown, 0, 0, "", "is a link to a file outside the corpus folder; copy the file in instead")]
+    if path.suffix not in (".yaml", ".yml"):
+        return None, [Problem(shown, 0, 0, "", (
+            f"the file name ends in '{path.suffix}', which positions does not read as a source; rename it to "
+            f"'{path.stem}{path.suffix.lower()}'"))]
     if not _SOURCE_KEY_RE.match(key):
         problems.append(Problem(shown, 0, 0, "", (
             f"source key '{key}' (the file name) is not a lowercase slug; rename the file to "
             f"something like '{_slugify_key(key)}{path.suffix}'")))
     parsed, data, file_problems = _load_file(path, SourceFile, "statements", cache)
-    if parsed is not None and data is None and topic_keys is not None:
-        if (any(topic_keys.stance_problem(t) for st in parsed.statements for t in st.stances)
-                or any(topic_keys.silence_problem(t) for t in parsed.silent_on)):
-            # valid when cached, but the taxonomy changed since: parse again for positioned problems
-            parsed, data, file_problems = _load_file(path, SourceFile, "statements")
+    if parsed is not None and data is None and _cross_check(parsed.model_dump(), shown, topic_keys):
+        # A cache hit has no raw data, but the checks below run all the same (on the parsed values):
+        # a problem found there (a duplicate id, a proposition the taxonomy no longer has) is placed
+        # by parsing the file again, without the cache.
+        parsed, data, file_problems = _load_file(path, SourceFile, "statements")
     problems.extend(file_problems)
     if isinstance(data, dict):
         problems.extend(_cross_check(data, shown, topic_keys))

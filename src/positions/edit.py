@@ -41,6 +41,10 @@ SLUG_MAX_CHARS = 48
 SCHEMA_LINE = "# yaml-language-server: $schema=../schema/source.schema.json"
 _SOURCE_KEY_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 _SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# What `add` takes as a statement: at least two words of two or more letters ("HR with humanity."
+# is the shortest shipped quote; "x y z" or "t" is not a quote). The loader does not apply it.
+MIN_STATEMENT_WORDS = 2
+_STATEMENT_WORD_RE = re.compile(r"[^\W\d_]{2,}")
 
 
 # -- the data folder --------------------------------------------------------------------------
@@ -48,6 +52,13 @@ _SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 def require_writable(data_dir: Any) -> Path:
     """The folder of a corpus that may be changed; RefusedError for the packaged corpus."""
+    if not data_dir.writable and data_dir.origin == "installed-checkout":
+        raise RefusedError(
+            f"the corpus in use is the data/ folder of the checkout positions is installed from "
+            f"({data_dir.path}), found only because no corpus was named; it is not changed from another "
+            "folder. Copy it with 'positions init DIR', then point at the copy with '--data DIR' or "
+            "'export POSITIONS_DATA=DIR' (or run the command inside the checkout to change it there)"
+        )
     if not data_dir.writable:
         raise RefusedError(
             f"the corpus in use is the one packaged with positions ({data_dir.path}); it is "
@@ -145,6 +156,11 @@ def check_statement(fields: dict[str, Any]) -> None:
         loc = tuple(err["loc"])
         option = f"--{loc[0]}" if loc else "statement"
         raise UsageError(f"{option}: {_friendly(err, loc)}")
+    text = fields.get("text")
+    if isinstance(text, str) and len(_STATEMENT_WORD_RE.findall(text)) < MIN_STATEMENT_WORDS:
+        raise UsageError(
+            f"--text: '{_short(text, 40)}' is not a statement: a quote needs at least {MIN_STATEMENT_WORDS} words "
+            "of two or more letters; give the verbatim quote")
 
 
 # -- planning an addition -----------------------------------------------------------------------
@@ -253,6 +269,12 @@ class _Locked:
             self._lock.release()
 
 
+def write_target(path: Path) -> Path:
+    """The file a write to `path` changes: through a link (one inside the corpus, as the loader
+    allows) to its target, so that the link stays a link."""
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
 def check_writable_folder(folder: Path) -> None:
     if not folder.is_dir():
         raise FilesystemError(f"cannot write in '{display_path(folder)}': the folder does not exist")
@@ -339,23 +361,65 @@ def render_item(fields: dict[str, Any], dash_column: int) -> str:
     return _render_seq_item("statements", statement_map(fields), dash_column)
 
 
-def _render_seq_item(key: str, item: Any, dash_column: int) -> str:
-    """The YAML lines of one mapping as an item of the list under `key`, its dash at `dash_column`."""
+def _render_seq_item(key: str, item: Any, dash_column: int, content_column: int | None = None) -> str:
+    """The YAML lines of one mapping as an item of the list under `key`, its dash at `dash_column`
+    and its fields at `content_column` (default: two columns after the dash, as in `- id: x`)."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+    content_column = dash_column + 2 if content_column is None else content_column
     doc = CommentedMap()
     seq = CommentedSeq()
     seq.append(item)
     doc[key] = seq
     lines = _dump(doc).splitlines()[1:]  # drop "KEY:"; items come out as "  - id: ..."
-    shift = dash_column - 2
     out = []
-    for line in lines:
-        if shift >= 0:
-            out.append(" " * shift + line if line else line)
+    for n, line in enumerate(lines):
+        body = line[4:] if line.startswith("  - ") or line.startswith("    ") else line.lstrip(" ")
+        if n == 0:
+            out.append(" " * dash_column + "-" + " " * (content_column - dash_column - 1) + body)
         else:
-            out.append(line[-shift:] if line.startswith(" " * -shift) else line)
+            out.append(" " * content_column + body if line else line)
     return "\n".join(out) + "\n"
+
+
+def _dash_layout(line: str, item_col: int) -> tuple[int, int] | None:
+    """(dash column, content column) of a block list item whose content starts at `item_col` on
+    this line (`- id: x`, `    -   id: x`), or None when the line is not laid out that way."""
+    head = line[:item_col]
+    stripped = head.rstrip(" ")
+    if len(stripped) == len(head) or not stripped.endswith("-") or stripped[:-1].strip():
+        return None
+    return len(stripped) - 1, item_col
+
+
+_DOC_END_RE = re.compile(r"^\.\.\.[ \t]*(#.*)?$")
+
+
+def restore_line_endings(raw: bytes, new_text: str) -> bytes:
+    """`new_text` (LF line ends, as read_text gives) as bytes, each line kept from the old file with
+    the line end it had there (LF or CRLF: a file may mix them); new or changed lines take the
+    file's usual line end (the majority, or the first on a tie). Lines are matched from the start
+    and from the end, which is exact for an insertion or a replaced block."""
+    old = raw.decode("utf-8", "replace").split("\n")
+    endings = ["\r\n" if line.endswith("\r") else "\n" for line in old[:-1]]
+    old = [line[:-1] if line.endswith("\r") else line for line in old]
+    crlf = endings.count("\r\n")
+    usual = "\r\n" if crlf * 2 > len(endings) or (crlf * 2 == len(endings) and endings and endings[0] == "\r\n") else "\n"
+    new = new_text.split("\n")
+    if old and old[0].startswith("\ufeff"):
+        old[0] = old[0][1:]
+    prefix = 0
+    while prefix < min(len(old), len(new)) and old[prefix] == new[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < min(len(old), len(new)) - prefix and old[-1 - suffix] == new[-1 - suffix]:
+        suffix += 1
+    out = []
+    for i, line in enumerate(new[:-1]):
+        j = i if i < prefix else len(old) - (len(new) - i) if i >= len(new) - suffix else -1
+        out.append(line + (endings[j] if 0 <= j < len(endings) else usual))
+    out.append(new[-1])
+    return "".join(out).encode("utf-8")
 
 
 def _plain(value: Any) -> Any:
@@ -373,13 +437,24 @@ def _appended_text(text: str, data: Any, fields: dict[str, Any]) -> str | None:
 
 def _appended_item_text(text: str, data: Any, key: str, item: Any, separate_second: bool = False) -> str | None:
     """The file with `item` appended as text to the list under `key` (the file's last key), or None
-    when that is not safe here. `separate_second`: put a blank line before a second item."""
+    when that is not safe here. `separate_second`: put a blank line before a second item. A
+    document-end line (`...`) and what follows it stay after the new item."""
     keys = list(data)
     seq = data.get(key)
     if not keys or keys[-1] != key or not isinstance(seq, list):
         return None
     lines = text.split("\n")
     key_line = data.lc.key(key)[0]
+    end = next((i for i in range(key_line + 1, len(lines)) if _DOC_END_RE.match(lines[i])), None)
+    if end is not None:
+        body = _appended_body("\n".join(lines[:end]) + "\n", lines[:end] + [""], data, key, key_line, seq, item,
+                              separate_second)
+        return None if body is None else body + "\n".join(lines[end:])
+    return _appended_body(text, lines, data, key, key_line, seq, item, separate_second)
+
+
+def _appended_body(text: str, lines: list[str], data: Any, key: str, key_line: int, seq: Any, item: Any,
+                   separate_second: bool) -> str | None:
     if len(seq) == 0:
         m = re.match(rf"^({re.escape(key)}:)[ \t]*\[[ \t]*\][ \t]*(#.*)?$", lines[key_line])
         if not m or data.lc.key(key)[1] != 0:
@@ -393,9 +468,8 @@ def _appended_item_text(text: str, data: Any, key: str, item: Any, separate_seco
     if getattr(seq, "fa", None) is not None and seq.fa.flow_style():
         return None
     item_line, item_col = seq.lc.item(0)
-    dash_line = lines[item_line]
-    dash_col = item_col - 2
-    if dash_col < 0 or dash_line[dash_col:dash_col + 2] != "- ":
+    layout = _dash_layout(lines[item_line], item_col)
+    if layout is None:
         return None
     if len(seq) > 1:
         separated = lines[seq.lc.item(1)[0] - 1].strip() == ""
@@ -404,7 +478,7 @@ def _appended_item_text(text: str, data: Any, key: str, item: Any, separate_seco
     out = text if text.endswith("\n") else text + "\n"
     if separated and not out.endswith("\n\n"):
         out += "\n"
-    return out + _render_seq_item(key, item, dash_col)
+    return out + _render_seq_item(key, item, *layout)
 
 
 def append_statement(path: Path, fields: dict[str, Any], topic_keys: Any, *,
@@ -417,11 +491,12 @@ def append_statement(path: Path, fields: dict[str, Any], topic_keys: Any, *,
     """
     from positions.yamlio import YamlProblems, load_yaml, read_text
 
-    check_writable_file(path)
-    with _Locked(path, timeout):
+    target = write_target(path)
+    check_writable_file(target)
+    with _Locked(target, timeout):
         if not path.exists():
             raise FilesystemError(f"cannot add to '{display_path(path)}': the file no longer exists")
-        check_writable_file(path)
+        check_writable_file(target)
         try:
             raw = path.read_bytes()
             text = read_text(path)
@@ -452,9 +527,10 @@ def append_statement(path: Path, fields: dict[str, Any], topic_keys: Any, *,
         new_text = _appended_text(text, data, fields)
         if new_text is not None and not _appends_exactly(new_text, data, fields):
             new_text = None
-        if new_text is None:  # fall back to a full round-trip dump
+        if new_text is None:  # fall back to a full round-trip dump, with the comments
             from ruamel.yaml.comments import CommentedSeq
 
+            data = load_yaml(path, text, keep_comments=True)
             seq = data["statements"]
             if len(seq) == 0 or (getattr(seq, "fa", None) is not None and seq.fa.flow_style()):
                 block = CommentedSeq(list(seq))
@@ -463,13 +539,10 @@ def append_statement(path: Path, fields: dict[str, Any], topic_keys: Any, *,
             seq.append(statement_map(fields))
             new_text = _dump(data)
         source = validate_source_text(new_text, path, topic_keys)
+        out = restore_line_endings(raw, new_text)
         if raw.startswith(b"\xef\xbb\xbf"):
-            out = b"\xef\xbb\xbf" + new_text.encode("utf-8")
-        else:
-            out = new_text.encode("utf-8")
-        if b"\r\n" in raw:
-            out = out.replace(b"\n", b"\r\n")
-        _write(path, out)
+            out = b"\xef\xbb\xbf" + out
+        _write(target, out)
     return source, fields["id"]
 
 
@@ -485,7 +558,7 @@ def _means(new_text: str, expected: Any) -> bool:
     from positions.yamlio import round_trip_yaml
 
     try:
-        new = round_trip_yaml().load(new_text)
+        new = round_trip_yaml(keep_comments=False).load(new_text)
     except Exception:
         return False
     return _plain(new) == expected
@@ -576,11 +649,11 @@ def _replaced_item_text(text: str, data: Any, key: str, index: int, item: Any) -
         return None
     lines = text.split("\n")
     start, col = seq.lc.item(index)
-    dash_col = col - 2
-    if dash_col < 0 or lines[start][dash_col:dash_col + 2] != "- ":
+    layout = _dash_layout(lines[start], col)
+    if layout is None:
         return None
-    end = _item_lines(lines, start, dash_col)
-    new_item = _render_seq_item(key, item, dash_col).rstrip("\n").split("\n")
+    end = _item_lines(lines, start, layout[0])
+    new_item = _render_seq_item(key, item, *layout).rstrip("\n").split("\n")
     return "\n".join(lines[:start] + new_item + lines[end:])
 
 
@@ -602,11 +675,12 @@ def record_link(root: Path, corpus: Any, fields: dict[str, Any], *, timeout: flo
     fields.setdefault("date", dt.date.today().isoformat())
     link = _check_link_fields(fields)
     path = root / LINKS_FILE
+    target = write_target(path)
     item = link_map(fields)
-    check_writable_file(path)
+    check_writable_file(target)
     replaced = None
-    with _Locked(path, timeout):
-        check_writable_file(path)
+    with _Locked(target, timeout):
+        check_writable_file(target)
         created = not path.exists()
         raw = b""
         if created:
@@ -634,14 +708,12 @@ def record_link(root: Path, corpus: Any, fields: dict[str, Any], *, timeout: flo
                     new_text = _replaced_item_text(text, data, "links", index, item)
                     expected["links"][index] = _plain(item)
                 if new_text is None or not _means(new_text, expected):
-                    new_text = _dump_with_link(data, item, index)
+                    new_text = _dump_with_link(load_yaml(path, text, keep_comments=True), item, index)
         validate_links_text(new_text, path, corpus)
-        out = new_text.encode("utf-8")
+        out = restore_line_endings(raw, new_text)
         if raw.startswith(b"\xef\xbb\xbf"):
             out = b"\xef\xbb\xbf" + out
-        if b"\r\n" in raw:
-            out = out.replace(b"\n", b"\r\n")
-        _write(path, out)
+        _write(target, out)
     return LinkWrite(Link.model_validate(fields), replaced, created, path)
 
 

@@ -50,8 +50,13 @@ class EmbeddingStore:
             self._read()
 
     def _read(self) -> None:
+        from positions.cache import read_cache_file
+
+        data = read_cache_file(self.path)  # a pipe or /dev/zero is not read
+        if data is None:
+            return
         try:
-            with np.load(self.path, allow_pickle=False) as npz:
+            with np.load(io.BytesIO(data), allow_pickle=False) as npz:
                 keys, vectors = npz["keys"], npz["vectors"]
             if vectors.ndim != 2 or vectors.shape[1] != DIM or len(keys) != len(vectors):
                 return

@@ -543,7 +543,7 @@ class Matcher:
     def _score_cache(self, floor: float):
         """The score cache of this corpus, weights, floor and code."""
         from positions import __version__, score_cache
-        from positions.answers import code_fingerprint
+        from positions.fingerprint import code_fingerprint
         from positions.cache import cache_dir
         from positions.embed import MODEL_ID
 

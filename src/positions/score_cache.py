@@ -46,8 +46,13 @@ class ScoreCache:
 
     def get(self, first: str, second: str, statements: int) -> dict[str, np.ndarray] | None:
         """The saved arrays, or None when absent or not trustworthy."""
+        from positions.cache import read_cache_file
+
+        data = read_cache_file(self._path(first, second))  # a pipe or /dev/zero is not read
+        if data is None:
+            return None
         try:
-            with np.load(self._path(first, second), allow_pickle=False) as npz:
+            with np.load(io.BytesIO(data), allow_pickle=False) as npz:
                 arrays = {name: npz[name] for name in FIELDS}
         except Exception:  # missing, truncated or not an npz file: score again
             return None
@@ -75,7 +80,9 @@ class ScoreCache:
             pass
 
     def _prune(self) -> None:
-        files = {path: _key_of(path) for path in self.folder.glob(f"{PREFIX}*.npz")}
+        from positions.cache import is_own_cache_file
+
+        files = {path: _key_of(path) for path in self.folder.glob(f"{PREFIX}*.npz") if is_own_cache_file(path)}
         newest: dict[str, int] = {}
         for path, key in files.items():
             newest[key] = max(newest.get(key, 0), path.stat().st_mtime_ns)

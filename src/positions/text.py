@@ -38,7 +38,8 @@ _SPELLING = {
 }
 
 _WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-_ACRONYM_RE = re.compile(r"^[A-Z][A-Za-z]*[A-Z][A-Za-z]*$")
+_ACRONYM_RE = re.compile(r"^[A-Z][a-z]*+[A-Z][A-Za-z]*+$")
+_CAPITALISED_RE = re.compile(r"\b[A-Z][A-Za-z]*+'?s?\b")
 
 
 def fold(text: str) -> str:
@@ -129,7 +130,11 @@ class Normaliser:
             exp = self.expansions.get(core.lower()) if _ACRONYM_RE.match(core) else None
             return f"{word} ({exp})" if exp else word
 
-        return re.sub(r"\b[A-Z][A-Za-z]*[A-Z][A-Za-z]*'?s?\b", repl, text)
+        # Every capitalised word is a candidate; repl keeps those that are not a known acronym as
+        # they are. The possessive run of letters never backtracks: the pattern of old,
+        # [A-Z][A-Za-z]*[A-Z][A-Za-z]*, tried every split of a long capitalised word followed by
+        # '_' (60,000 letters took 132 s). The matches, and so the output, are the same.
+        return _CAPITALISED_RE.sub(repl, text)
 
     def terms(self, text: str) -> list[str]:
         """Stemmed content words of the expanded text."""

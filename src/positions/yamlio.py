@@ -35,8 +35,14 @@ class YamlProblems(Exception):
         super().__init__("; ".join(str(p) for p in problems))
 
 
-def round_trip_yaml():
-    """A ruamel.yaml instance configured to keep files byte-identical where untouched."""
+def round_trip_yaml(keep_comments: bool = True):
+    """A ruamel.yaml instance configured to keep files byte-identical where untouched.
+
+    Without keep_comments it reads comments and blank lines as the plain scanner does (skipped),
+    for loading: the round-trip scanner's handling of runs of comment lines costs time that grows
+    with the square of their number (400,000 '# c' lines took 19 s), the plain one's linearly.
+    What is loaded is the same, with the same line and column positions; only a round-trip dump
+    of it would lose the comments."""
     from ruamel.yaml import YAML
 
     yaml = YAML()  # round-trip: keeps comments, order and quoting; constructs no arbitrary objects
@@ -44,6 +50,12 @@ def round_trip_yaml():
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.preserve_quotes = True
     yaml.allow_duplicate_keys = False
+    if not keep_comments:
+        from ruamel.yaml.parser import Parser
+        from ruamel.yaml.scanner import Scanner
+
+        yaml.Scanner = Scanner
+        yaml.Parser = Parser
     return yaml
 
 
@@ -133,7 +145,7 @@ def _tag_message(tag: Any) -> str:
     return f"uses the tag '{short}'; tags are not allowed in corpus files (they can build objects), remove it"
 
 
-def _guarded_yaml(shown: str) -> Any:
+def _guarded_yaml(shown: str, keep_comments: bool = False) -> Any:
     """A round-trip loader that refuses aliases, anchors, tags, several documents, deep nesting and
     too many values while it composes the file, before anything is constructed (one parse, where
     checking the events first and loading after would parse twice)."""
@@ -184,7 +196,7 @@ def _guarded_yaml(shown: str) -> Any:
                 self.nesting -= 1
             return node
 
-    yaml = round_trip_yaml()
+    yaml = round_trip_yaml(keep_comments)
     yaml.Composer = GuardedComposer
     return yaml
 
@@ -199,7 +211,7 @@ def _bad_value_problem(text: str, shown: str, exc: ValueError) -> Problem:
 
     from ruamel.yaml.events import ScalarEvent
 
-    for event in round_trip_yaml().parse(text):
+    for event in round_trip_yaml(keep_comments=False).parse(text):
         if isinstance(event, ScalarEvent) and not event.style:
             if len(event.value) > 1000 and re.fullmatch(r"[-+]?[0-9_]+", event.value):
                 return _mark_problem(shown, event.start_mark, (
@@ -215,15 +227,54 @@ def _bad_value_problem(text: str, shown: str, exc: ValueError) -> Problem:
     return Problem(shown, 0, 0, "", f"invalid YAML: {exc}")
 
 
-def load_yaml(path: Path, text: str | None = None) -> Any:
-    """Load one YAML file as round-trip containers (which carry `.lc` positions)."""
+def _refuse_too_many_values(text: str, shown: str) -> None:
+    """Refuse a file of more than MAX_NODES values before the (pure-Python) parse, which costs about
+    30 microseconds a value: the guarded composer counts too, but only as it goes, so a file just
+    over the limit was parsed almost in full (5 s and more) before it was refused. LibYAML's C
+    parser (PyYAML, when built with it) counts the values in a few hundredths of that time. The
+    count stops, leaving the file to the guarded parse and its messages, at anything that parse
+    refuses anyway (an alias, an anchor, a tag, deep nesting) and at any syntax error."""
+    try:
+        import yaml as libyaml
+
+        if not libyaml.__with_libyaml__:
+            return
+        from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, NodeEvent
+    except ImportError:
+        return
+    values = depth = 0
+    try:
+        for event in libyaml.parse(text, Loader=libyaml.CSafeLoader):
+            if isinstance(event, CollectionEndEvent):
+                depth -= 1
+                continue
+            if not isinstance(event, NodeEvent):
+                continue
+            if isinstance(event, AliasEvent) or event.anchor is not None or getattr(event, "tag", None) is not None:
+                return
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return
+            values += 1
+            if values > MAX_NODES:
+                raise YamlProblems([_mark_problem(shown, event.start_mark, (
+                    f"holds more than {MAX_NODES:,} values; split the source into several sources"))])
+    except libyaml.YAMLError:
+        return
+
+
+def load_yaml(path: Path, text: str | None = None, keep_comments: bool = False) -> Any:
+    """Load one YAML file as round-trip containers (which carry `.lc` positions); with
+    keep_comments, also its comments, for a round-trip dump (slower on many comment lines)."""
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
     from ruamel.yaml.reader import ReaderError
 
     shown = display_path(path)
     if text is None:
         text = read_text(path)
-    yaml = _guarded_yaml(shown)
+    _refuse_too_many_values(text, shown)
+    yaml = _guarded_yaml(shown, keep_comments)
     try:
         data = yaml.load(text)
     except YamlProblems:

@@ -40,6 +40,18 @@ class _Group(TyperGroup):
     def list_commands(self, ctx):  # keep the order commands are defined in
         return list(self.commands)
 
+    def parse_args(self, ctx, args):
+        """Arguments that are not UTF-8 text or hold control characters are refused (exit 2)
+        before any command runs (positions.cli.guard)."""
+        from positions.cli.guard import clean_arguments
+
+        try:
+            args = clean_arguments(self, args)
+        except PositionsError as exc:
+            _report_error(exc)
+            ctx.exit(exc.exit_code)
+        return super().parse_args(ctx, args)
+
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # noqa: D401
         """Usage errors as one line, `error: ...` with a did-you-mean, and the usage exit status."""
         if not standalone_mode:
@@ -197,6 +209,12 @@ def _corpus() -> Any:
     return load_corpus(find_data_dir(state.data).path, use_cache=state.use_cache)
 
 
+# Rich lays a table out to the terminal's width, from COLUMNS when set: a width of millions
+# (COLUMNS=100000000) would take minutes and gigabytes to fill with spaces.
+MAX_WIDTH = 10_000
+MAX_HEIGHT = 10_000
+
+
 def _print(renderable: Any) -> None:
     """Print for a person: through the pager when standard output is a terminal and the output is
     longer than it (see `page`)."""
@@ -204,6 +222,10 @@ def _print(renderable: Any) -> None:
     from rich.console import Console
 
     console = Console(soft_wrap=False)
+    if console.width > MAX_WIDTH:
+        console.width = MAX_WIDTH
+    if console.height > MAX_HEIGHT:
+        console.height = MAX_HEIGHT
     if state.pager and console.is_terminal:
         with console.capture() as captured:
             console.print(renderable)
@@ -261,6 +283,9 @@ def page(text: str, height: int) -> None:
 
 
 def main() -> None:
+    from positions.cli.guard import safe_streams
+
+    safe_streams()
     app(prog_name="positions")
 
 

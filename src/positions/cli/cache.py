@@ -10,7 +10,7 @@ cache_app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
-    help="Show or clear the cache of parsed corpus files, statement embeddings, scores of large source pairs and recorded answers.",
+    help="Show or clear the cache of parsed corpus files, statement embeddings and scores of large source pairs.",
 )
 app.add_typer(cache_app, name="cache")
 
@@ -46,7 +46,7 @@ def cache_info(fmt: ListFormat = typer.Option(ListFormat.table, "--format", help
 
 @cache_app.command("clear")
 def cache_clear() -> None:
-    """Delete the cached parsed files, embeddings, scores and recorded answers (rebuilt when next needed).
+    """Delete the cached parsed files, embeddings and scores (rebuilt when next needed).
 
     Only files positions wrote are removed; anything else in the folder is left alone.
 

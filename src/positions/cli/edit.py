@@ -27,16 +27,18 @@ def _writable_root() -> Path:
     return require_writable(find_data_dir(state.data))
 
 
-def _show_plan(plan) -> None:
+def _plan_lines(plan) -> list[str]:
+    lines = []
     if plan.hits:
-        typer.echo("Nearest statements:")
+        lines.append("Nearest statements:")
         for hit in plan.hits:
             text = " ".join(hit.ref.text.split())
             text = text if len(text) <= 90 else text[:87].rstrip() + "..."
-            typer.echo(f"  {hit.score:.2f}  {hit.ref.ref}  {text}")
+            lines.append(f"  {hit.score:.2f}  {hit.ref.ref}  {text}")
     if plan.topics:
         shown = ", ".join(f"{key} ({weight:.2f})" for key, weight in plan.topics)
-        typer.echo(f"Likely topics: {shown}")
+        lines.append(f"Likely topics: {shown}")
+    return lines
 
 
 @app.command()
@@ -75,7 +77,13 @@ def add(
         fields["id"] = statement_id
     check_statement({**fields, "id": statement_id or "x"})
     plan = plan_add(corpus, source, text, use_cache=state.use_cache)
-    _show_plan(plan)
+    # Shown before the questions when prompting; otherwise printed once the statement is written,
+    # so that a refusal (exit 3 or 4) leaves standard output empty.
+    shown_later = _plan_lines(plan)
+    if prompting:
+        for line in shown_later:
+            typer.echo(line)
+        shown_later = []
     if not force:
         refuse_duplicate(plan)
     if prompting:
@@ -96,6 +104,8 @@ def add(
     )
     from positions.errors import display_path
 
+    for line in shown_later:
+        typer.echo(line)
     count = len(source_obj.data.statements)
     stances_shown = ", ".join(f"{k}={v}" for k, v in fields["stances"].items()) or "no stances"
     typer.echo(f"{source}/{new_id}")

@@ -46,7 +46,7 @@ class _BarStep:
 
 def _terminal_stderr():
     # The real standard error: the bar is for the person watching, not part of what a command
-    # reports (positions.answers records only runs that wrote nothing else to standard error).
+    # reports.
     import sys
 
     return sys.__stderr__ or sys.stderr
