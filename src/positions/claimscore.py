@@ -151,12 +151,20 @@ def _alignment(q: Texts, k: Texts, idf: np.ndarray) -> tuple[np.ndarray, np.ndar
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
     nonempty = lengths > 0
     q_w = idf[flat]
-    q_vec = vectors[flat]
-    seg_w = np.add.reduceat(q_w, starts[nonempty]) if nonempty.any() else np.zeros(0)
+    seg_w = np.add.reduceat(q_w, starts[nonempty])
+    k_all = [ids for ids in k.tokens if len(ids)]
+    if not k_all:
+        return cand, query
+    # similarities between the distinct tokens of the two sides, computed once
+    q_unique, q_index = np.unique(flat, return_inverse=True)
+    k_unique, k_index = np.unique(np.concatenate(k_all), return_inverse=True)
+    table = vectors[k_unique] @ vectors[q_unique].T
+    offset = 0
     for c, ids in enumerate(k.tokens):
         if not len(ids):
             continue
-        sims = vectors[ids] @ q_vec.T                      # candidate tokens x all query tokens
+        sims = table[k_index[offset:offset + len(ids)]][:, q_index]   # candidate tokens x all query tokens
+        offset += len(ids)
         k_w = idf[ids]
         best_for_k = np.maximum.reduceat(sims, starts[nonempty], axis=1)   # (k tokens, non-empty queries)
         cand[nonempty, c] = (k_w @ best_for_k) / k_w.sum()
