@@ -327,3 +327,43 @@ class Suggester:
             ordered = (lead,) + tuple(e for e in ordered if e is not lead)
         return Suggestion(prop, round(score, 4), stance if stance in SIDES else "support",
                           round(score * share, 4), ordered)
+
+
+# Propositions that `positions search` opens with.
+SEARCH_PROPOSITIONS = 3
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A proposition a search text most likely takes a side on, and where each source stands on it."""
+
+    proposition: "Proposition"
+    score: float
+    positions: tuple  # stances.SourcePosition, one per source
+
+    @property
+    def key(self) -> str:
+        return self.proposition.key
+
+
+def answers(suggester: Suggester, text: str, sources: list[str] | None = None,
+            limit: int = SEARCH_PROPOSITIONS) -> list[Answer]:
+    """The propositions a text most likely takes a side on, each with every source's position."""
+    from positions.stances import source_position
+
+    corpus = suggester.corpus
+    keys = list(sources) if sources else corpus.source_keys
+    out = []
+    for s in suggester.suggest(text, limit=limit):
+        out.append(Answer(s.proposition, s.score, tuple(source_position(corpus, k, s.key) for k in keys)))
+    return out
+
+
+def curator_queue(suggester: Suggester, source: str, limit: int = 3) -> list[tuple]:
+    """A source's statements without stances, each with its suggestions (up to limit), the most
+    confident first: what a curator should look at first. [(StatementRef, [Suggestion...]), ...]"""
+    refs = [r for r in suggester.corpus.source_map[source].statements if not r.sides]
+    found = suggester.suggest_many([r.text for r in refs], limit=limit)
+    pairs = list(zip(refs, found))
+    pairs.sort(key=lambda p: (-(p[1][0].confidence if p[1] else 0.0), -(p[1][0].score if p[1] else 0.0), p[0].ref))
+    return pairs

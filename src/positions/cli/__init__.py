@@ -265,4 +265,4 @@ def main() -> None:
 
 
 # Each module registers its commands on `app`; order here is the order in --help.
-from positions.cli import read, compare, edit, review, cache  # noqa: E402,F401
+from positions.cli import read, compare, suggest, edit, review, cache  # noqa: E402,F401
