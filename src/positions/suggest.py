@@ -259,15 +259,13 @@ class Suggester:
             tf = np.clip(model.background.term_vectors(q.norm) @ model.curated_terms.T, 0, 1)
             cos = np.clip(centred(q.vectors, model.centre) @ model.curated_vectors.T, 0, 1)
             sims = (0.5 * tf + 0.5 * cos).astype(np.float32)
-            for r, t in enumerate(texts):  # a statement is not its own evidence
-                for n, i in enumerate(model.curated):
-                    if self.refs[i].text == t:
-                        sims[r, n] = 0.0
         knn = np.zeros_like(p_text)
         nearest: list[dict[str, list[tuple[float, int]]]] = []
-        for r in range(len(texts)):
+        for r, t in enumerate(texts):
             by_prop: dict[str, list[tuple[float, int]]] = {}
             for n, i in enumerate(model.curated):
+                if self.refs[i].text == t:
+                    continue  # a statement is not its own evidence
                 for key in self.refs[i].sides:
                     by_prop.setdefault(key, []).append((float(sims[r, n]), i))
             for key, found in by_prop.items():
