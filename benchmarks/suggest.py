@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 
 
 def run(data: Path, sources: list[str] | None = None, details: bool = False, log=None) -> dict:
@@ -35,6 +36,7 @@ def run(data: Path, sources: list[str] | None = None, details: bool = False, log
     corpus = load_corpus(data)
     suggester = Suggester(corpus, Matcher(corpus, use_cache=False))
     rows = {}
+    sweep = {t: [0, 0] for t in THRESHOLDS}  # confidence threshold -> [accepted, right]
     totals = {"statements": 0, "hit1": 0, "hit3": 0, "found": 0, "stance_right": 0, "support_right": 0,
               "accepted": 0, "accepted_right": 0}
     for source in sources or corpus.source_keys:
@@ -55,6 +57,10 @@ def run(data: Path, sources: list[str] | None = None, details: bool = False, log
                     row["found"] += 1
                     row["stance_right"] += s.stance == ref.sides[s.key]
                     row["support_right"] += ref.sides[s.key] == "support"
+                for t in THRESHOLDS:
+                    if s.confidence >= t:
+                        sweep[t][0] += 1
+                        sweep[t][1] += ref.sides.get(s.key) == s.stance
                 if s.confidence >= ACCEPT_CONFIDENCE:
                     row["accepted"] += 1
                     row["accepted_right"] += ref.sides.get(s.key) == s.stance
@@ -63,7 +69,11 @@ def run(data: Path, sources: list[str] | None = None, details: bool = False, log
         for k in totals:
             totals[k] += row[k]
         rows[source] = {**_figures(row), "cpu_seconds": round(cpu, 3)}
-    return {"sources": rows, "overall": _figures(totals), "accept_confidence": ACCEPT_CONFIDENCE}
+    n = max(1, totals["statements"])
+    thresholds = [{"confidence": t, "accepted_per_statement": round(a / n, 2), "precision": round(r / max(1, a), 3)}
+                  for t, (a, r) in sweep.items()]
+    return {"sources": rows, "overall": _figures(totals), "accept_confidence": ACCEPT_CONFIDENCE,
+            "thresholds": thresholds}
 
 
 def _figures(row: dict) -> dict:
@@ -98,11 +108,17 @@ def main(argv: list[str] | None = None) -> int:
           "that source.\n")
     head = "| held-out source | statements | recall@1 | recall@3 | stance accuracy (found) | always support | accepted / statement | accepted right |"
     print(head)
-    print("|" + "---|" * head.count("|")[:-1] if False else "|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|")
     for name, f in list(figures["sources"].items()) + [("**overall**", figures["overall"])]:
         print(f"| {name} | {f['statements']} | {f['recall_at_1']:.3f} | {f['recall_at_3']:.3f} | "
               f"{f['stance_accuracy']:.3f} ({f['stances_found']}) | {f['always_support_accuracy']:.3f} | "
               f"{f['accepted_per_statement']:.2f} | {f['accepted_precision']:.3f} |")
+    print("\nSuggestions (top 3) a confidence threshold would accept: per statement, and the share right "
+          "(a curated proposition with the curated stance):\n")
+    print("| confidence >= | accepted / statement | right |")
+    print("|---|---|---|")
+    for t in figures["thresholds"]:
+        print(f"| {t['confidence']:.1f} | {t['accepted_per_statement']:.2f} | {t['precision']:.3f} |")
     print(f"\nACCEPT_CONFIDENCE {figures['accept_confidence']}; {figures['seconds']} s")
     return 0
 

@@ -21,7 +21,7 @@ try:  # the C module behind hashlib.blake2b, without hashlib's OpenSSL load (~10
 except ImportError:  # pragma: no cover - other Python builds
     from hashlib import blake2b
 
-CACHEABLE_COMMANDS = frozenset({"sources", "show", "topics", "matrix", "compare", "search", "gaps", "report"})
+CACHEABLE_COMMANDS = frozenset({"sources", "show", "topics", "matrix", "compare", "search", "suggest", "gaps", "report"})
 # Besides arguments and corpus files, what can change the bytes a command prints (rich reads the
 # terminal and colour variables; locale variables can change the output encoding).
 ENV_KEYS = (
@@ -144,7 +144,7 @@ def code_fingerprint() -> str:
 
     entries = [__version__, sys.version]
     package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*.py")):
+    for path in sorted([*package.rglob("*.py"), *package.glob("weights/*.json")]):  # code and fitted weights
         st = path.stat()
         entries.append(f"{path.relative_to(package)}:{st.st_size}:{st.st_mtime_ns}")
     for name in DEPENDENCIES:
