@@ -117,6 +117,24 @@ class Background:
                 df[np.unique(ids)] += 1
         self.token_idf = np.log(1.0 + (n + 1) / np.maximum(df, 1.0)).astype(np.float32)
 
+    def tfidf(self, a: list[str], b: list[str]) -> np.ndarray:
+        """IDF-weighted term cosines of the texts a against the texts b, over the terms both sides
+        use only (so memory follows the shared vocabulary, not the corpus's)."""
+        wa = [self.terms._weights(t.split()) for t in a]
+        wb = [self.terms._weights(t.split()) for t in b]
+        shared = sorted({i for ids, _ in wa for i in ids} & {i for ids, _ in wb for i in ids})
+        column = {t: n for n, t in enumerate(shared)}
+        out = []
+        for weights in (wa, wb):
+            m = np.zeros((len(weights), len(shared)), dtype=np.float32)
+            for r, (ids, w) in enumerate(weights):
+                for i, x in zip(ids, w):
+                    n = column.get(i)
+                    if n is not None:
+                        m[r, n] = x
+            out.append(m)
+        return np.clip(out[0] @ out[1].T, 0.0, 1.0).astype(np.float32)
+
     def term_vectors(self, norm: list[str]) -> np.ndarray:
         """Unit TF-IDF rows over this background's vocabulary (words it does not know lengthen a
         text, as in TermIndex)."""
@@ -185,7 +203,7 @@ def base_features(q: Texts, k: Texts, bg: Background) -> dict[str, np.ndarray]:
     """The pair features of every query against every candidate, with row margins."""
     from positions.match import lexical_matrix
 
-    tfidf = np.clip(bg.term_vectors(q.norm) @ bg.term_vectors(k.norm).T, 0.0, 1.0)
+    tfidf = bg.tfidf(q.norm, k.norm)
     fuzzy = lexical_matrix(q.norm, k.norm)
     f = {"tfidf": tfidf.astype(np.float32), "fuzzy": fuzzy}
     f["lexical"] = ((1 - LEXICAL_FUZZY) * tfidf + LEXICAL_FUZZY * fuzzy).astype(np.float32)

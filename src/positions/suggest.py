@@ -203,7 +203,7 @@ class _Model:
         self.curated = [i for i in keep if s.refs[i].sides]
         self.centre = corpus_centre(s.statement_texts.vectors[keep]) if keep else np.zeros(s.statement_texts.vectors.shape[1], np.float32)
         self.curated_vectors = centred(s.statement_texts.vectors[self.curated], self.centre) if self.curated else np.zeros((0, 1), np.float32)
-        self.curated_terms = self.background.term_vectors([s.statement_texts.norm[i] for i in self.curated])
+        self.curated_norm = [s.statement_texts.norm[i] for i in self.curated]
         self.prop_column = {k: n for n, k in enumerate(s.keys)}
 
 
@@ -258,7 +258,7 @@ class Suggester:
         # nearest curated statements
         sims = np.zeros((len(texts), len(model.curated)), dtype=np.float32)
         if model.curated:
-            tf = np.clip(model.background.term_vectors(q.norm) @ model.curated_terms.T, 0, 1)
+            tf = model.background.tfidf(q.norm, model.curated_norm)
             cos = np.clip(centred(q.vectors, model.centre) @ model.curated_vectors.T, 0, 1)
             sims = (0.5 * tf + 0.5 * cos).astype(np.float32)
         knn = np.zeros_like(p_text)
