@@ -282,6 +282,7 @@ class Matcher:
         self._clusters = None  # of the embeddings, for candidate pairs (built when first needed)
         self._score_caches: dict = {}
         self._links = corpus.links
+        self._suggester = None
 
     # -- signals ---------------------------------------------------------------------------
 
@@ -628,19 +629,13 @@ class Matcher:
         return np.where(size > 0, shared / np.sqrt(np.maximum(size, 1) * len(concepts)), 0.0).astype(np.float32)
 
     def suggest_topics(self, text: str, limit: int = 3) -> list[tuple[str, float]]:
-        """The likeliest propositions for a new statement: those its nearest curated statements take
-        sides on, weighted by similarity, and older-format topics its words mention."""
-        scores: dict[str, float] = {}
-        props = self.corpus.proposition_map
-        for key in self.normaliser.concepts(text):
-            if key in props:  # a topic that is its own proposition
-                scores[key] = scores.get(key, 0.0) + 0.5
-        for hit in self.search(text, limit=8):
-            for key in hit.ref.sides:
-                scores[key] = scores.get(key, 0.0) + hit.score
-        total = sum(scores.values()) or 1.0
-        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-        return [(k, round(v / total, 3)) for k, v in ranked]
+        """The likeliest propositions for a new statement, with their scores in [0, 1]: the
+        suggester's ranking (positions.suggest.Suggester, which also gives stances and evidence)."""
+        if self._suggester is None:
+            from positions.suggest import Suggester
+
+            self._suggester = Suggester(self.corpus, self)
+        return [(s.key, s.score) for s in self._suggester.suggest(text, limit=limit)]
 
 
 def _swap(c: SourcePairComparison) -> SourcePairComparison:

@@ -110,7 +110,12 @@ def test_empty_corpus_reading_commands(empty_corpus, invoke):
     assert ok("validate").stdout == f"OK: {len(keys)} sources, 0 statements, 3 topics\n"
     assert [s["key"] for s in json.loads(ok("sources", "--format", "json").stdout)["sources"]] == keys
     assert all(t["total"] == 0 for t in json.loads(ok("topics", "--format", "json").stdout)["propositions"])
-    assert json.loads(ok("search", "probation", "--format", "json").stdout) == {"query": "probation", "hits": []}
+    doc = json.loads(ok("search", "probation", "--format", "json").stdout)
+    assert doc["query"] == "probation" and doc["hits"] == []
+    # the propositions still exist; no source takes a side on them
+    assert all(set(p["stances"]) == set(keys) for p in doc["propositions"])
+    assert all(s["stance"] == "uncurated" and s["counts"] == {} for p in doc["propositions"] for s in p["stances"].values())
+    ok("suggest", "probation")
     ok("matrix")
     ok("search", "probation")
 

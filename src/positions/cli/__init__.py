@@ -290,4 +290,4 @@ def main() -> None:
 
 
 # Each module registers its commands on `app`; order here is the order in --help.
-from positions.cli import read, compare, export, edit, review, cache  # noqa: E402,F401
+from positions.cli import read, compare, suggest, export, edit, review, cache  # noqa: E402,F401

@@ -152,25 +152,30 @@ def search(
     explain: bool = typer.Option(False, "--explain", help="Show the signals behind each score."),
     fmt: ListFormat = typer.Option(ListFormat.table, "--format", help="table or json."),
 ) -> None:
-    """Find the statements closest to a free-text claim, across all sources.
+    """Answer a claim with positions: first the propositions it most likely takes a side on, with
+    where each source stands on them (and how many of its statements), then the statements closest
+    to it across all sources.
 
-    Example: positions search "community payback should help people find jobs"
+    Example: positions search "private companies should not run probation"
     """
     from positions.corpus import require_sources
+    from positions.suggest import Suggester, answers
 
     corpus = _corpus()
     keys = require_sources(corpus, source)
     if not text.strip():
         raise UsageError("the search text is empty; give a claim in your own words")
-    hits = _matcher(corpus, fmt is not ListFormat.json).search(text, keys or None, limit)
+    matcher = _matcher(corpus, fmt is not ListFormat.json)
+    hits = matcher.search(text, keys or None, limit)
+    found = answers(Suggester(corpus, matcher), text, keys or None)
     if fmt is ListFormat.json:
         from positions.render.json import search_json, to_json
 
-        _echo(to_json(search_json(text, hits, explain)))
+        _echo(to_json(search_json(text, hits, explain, found)))
     else:
         from positions.render.terminal import search_table
 
-        _print(search_table(text, hits, explain))
+        _print(search_table(text, hits, explain, found))
 
 
 @app.command()

@@ -74,14 +74,17 @@ def compare_json(report: Any, explain: bool = False) -> dict[str, Any]:
     return out
 
 
-def search_json(query: str, hits, explain: bool = False) -> dict:
+def search_json(query: str, hits, explain: bool = False, answers: list | None = None) -> dict:
     out = []
     for h in hits:
         item = {"source": h.ref.source, "id": h.ref.id, "text": h.ref.text, "score": round(h.score, 4)}
         if explain:
             item["signals"] = h.signals.as_dict()
         out.append(item)
-    return {"query": query, "hits": out}
+    doc = {"query": query, "hits": out}
+    if answers is not None:
+        doc["propositions"] = answers_json(answers)
+    return doc
 
 
 def matrix_json(report: Any) -> dict[str, Any]:
@@ -120,3 +123,28 @@ def gaps_json(gaps: Any) -> dict[str, Any]:
         "unaddressed": groups(gaps.unaddressed, False),
         "unsupported": groups(gaps.unsupported, True),
     }
+
+
+def suggestion_json(s: Any, with_text: bool = False) -> dict[str, Any]:
+    out = s.as_dict()
+    if with_text:
+        out["text"] = s.proposition.text
+    return out
+
+
+def suggest_json(text: str, suggestions: list) -> dict[str, Any]:
+    """`positions suggest TEXT --format json`."""
+    return {"text": text, "suggestions": [suggestion_json(s, True) for s in suggestions]}
+
+
+def suggest_source_json(source: str, queue: list) -> dict[str, Any]:
+    """`positions suggest SOURCE --format json`: its statements without stances, most confident first."""
+    return {"source": source, "statements": [
+        {"id": ref.id, "text": ref.text, "suggestions": [suggestion_json(s) for s in found]} for ref, found in queue]}
+
+
+def answers_json(answers: list) -> list[dict[str, Any]]:
+    """The propositions search opens with: score and each source's stance with its counts."""
+    return [{"key": a.key, "label": a.proposition.label, "score": round(a.score, 4),
+             "stances": {p.source: {"stance": p.stance, "counts": dict(p.counts)} for p in a.positions}}
+            for a in answers]

@@ -491,7 +491,31 @@ def matrix_view(report: Any) -> Any:
     return stand_table(report)
 
 
-def search_table(query: str, hits: list, explain: bool = False) -> Any:
+def answers_view(answers: list) -> list[Any]:
+    """The propositions a search opens with: each with its score and every source's position."""
+    from rich.padding import Padding
+    from rich.text import Text
+
+    if not answers:
+        return []
+    out: list[Any] = [Text("Propositions it most likely takes a side on (with where each source stands):", style="bold")]
+    for n, a in enumerate(answers, 1):
+        out.append(Text.assemble(f"{n}. ", (a.proposition.label, "bold"), "  ", (a.key, "dim"), f"  score {a.score:.2f}"))
+        out.append(Padding(Text(a.proposition.text, style="italic"), (0, 0, 0, INDENT + 1)))
+        line = Text()
+        for i, p in enumerate(a.positions):
+            if i:
+                line.append(" · ", style="dim")
+            style = STANCE_CELL_STYLE.get(p.stance, "dim") if p.statements else "dim"
+            line.append(f"{p.source}: ")
+            line.append(p.describe(), style=style)
+        out.append(Padding(line, (0, 0, 0, INDENT + 1)))
+    return out
+
+
+def search_table(query: str, hits: list, explain: bool = False, answers: list | None = None) -> Any:
+    """`positions search`: the propositions it most likely answers, then the closest statements."""
+    from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
@@ -506,7 +530,80 @@ def search_table(query: str, hits: list, explain: bool = False) -> Any:
         if explain:
             score += "\n" + "\n".join(f"{k[:3]} {v:.2f}" for k, v in h.signals.as_dict().items())
         table.add_row(str(n), cell, stances_text(h.ref.stances), score)
+    head = answers_view(answers or [])
+    return Group(*head, Text(""), table) if head else table
+
+
+def _evidence_text(s: Any, room: int = 3) -> Any:
+    from rich.text import Text
+
+    out = Text()
+    statements = [e for e in s.evidence if e.kind == "statement"][:room]
+    for i, e in enumerate(statements):
+        if i:
+            out.append("\n")
+        out.append(e.ref)
+        out.append(f" {STANCE_SYMBOL.get(e.stance, '')}{e.stance}", style=STANCE_STYLE.get(e.stance, ""))
+        out.append(f" {e.similarity:.2f}" + (" reversed" if e.reversed else ""), style="dim")
+    if statements:
+        out.append("\n")
+    prop = next(e for e in s.evidence if e.kind == "proposition")
+    out.append(f"proposition text {prop.similarity:.2f}" + (" reversed" if prop.reversed else ""), style="dim")
+    return out
+
+
+def _stance_cell(stance: str) -> Any:
+    from rich.text import Text
+
+    return Text(f"{STANCE_SYMBOL.get(stance, '')}{stance}", style=STANCE_STYLE.get(stance, ""))
+
+
+def suggest_table(text: str, suggestions: list) -> Any:
+    """`positions suggest TEXT`: the propositions it most likely takes a side on, best first."""
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=safe(f"Suggested propositions for: {text}"), show_lines=True, expand=True)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("proposition", ratio=4, overflow="fold")
+    table.add_column("stance", no_wrap=True)
+    table.add_column("score", justify="right", no_wrap=True)
+    table.add_column("evidence (stance, similarity)", ratio=3, overflow="fold")
+    for n, s in enumerate(suggestions, 1):
+        cell = Text.assemble((s.proposition.label, "bold"), "\n", (s.key, "dim"))
+        score = f"{s.score:.2f}\nconf. {s.confidence:.2f}"
+        table.add_row(str(n), cell, _stance_cell(s.stance), score, _evidence_text(s))
     return table
+
+
+def suggest_source_view(source: str, name: str, queue: list) -> Any:
+    """`positions suggest SOURCE`: its statements without stances, most confident suggestion first."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    if not queue:
+        return Text(f"Every statement of {name} ({source}) has stances: nothing to curate.")
+    table = Table(title=safe(f"{name} ({source}): statements without stances, most likely first"),
+                  show_lines=True, expand=True)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("statement", ratio=4, overflow="fold")
+    table.add_column("best suggestion", ratio=3, overflow="fold")
+    table.add_column("stance", no_wrap=True)
+    table.add_column("score", justify="right", no_wrap=True)
+    for n, (ref, found) in enumerate(queue, 1):
+        cell = Text.assemble(("“", "dim"), shorten(" ".join(ref.text.split()), 160), ("”", "dim"), "\n", (ref.ref, "dim"))
+        if not found:
+            table.add_row(str(n), cell, Text("none", style="dim"), "", "")
+            continue
+        best = found[0]
+        prop = Text.assemble((best.proposition.label, "bold"), "\n", (best.key, "dim"))
+        if len(found) > 1:
+            prop.append("\nalso: " + ", ".join(f"{s.key} {s.score:.2f}" for s in found[1:]), style="dim")
+        table.add_row(str(n), cell, prop, _stance_cell(best.stance), f"{best.score:.2f}\nconf. {best.confidence:.2f}")
+    note = Text("A suggestion is a starting point: decide each stance by the proposition's text and description "
+                "(docs/curation.md).", style="dim")
+    return Group(table, note)
 
 
 def _gap_block(gaps: Any, prop: Any, counterparts: bool) -> list[Any]:
