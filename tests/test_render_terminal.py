@@ -137,3 +137,20 @@ def test_show_keeps_ids_and_proposition_keys_whole(width):
         shown = tokens(render(statements_table(source_record(source), records), width))
         wanted = {r["id"] for r in records} | {k for r in records for k in r["stances"]}
         assert not wanted - shown, (source.key, width)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_search_and_suggest_keep_keys_and_references_whole(width):
+    from positions.render.terminal import search_table, suggest_table
+    from positions.suggest import Suggester
+
+    corpus = load_corpus(DATA)
+    matcher = Matcher(corpus)
+    suggester = Suggester(corpus, matcher)
+    for query in ("private companies should not run probation", "stop calling people offenders"):
+        hits = matcher.search(query, limit=5)
+        suggestions = suggester.suggest(query, limit=3)
+        wanted = {h.ref.ref for h in hits} | {k for h in hits for k in h.ref.stances} | {s.key for s in suggestions}
+        wanted |= {e.ref for s in suggestions for e in s.evidence if e.kind == "statement"}
+        shown = tokens(render(search_table(query, hits), width)) | tokens(render(suggest_table(query, suggestions), width))
+        assert wanted and not wanted - shown, (query, width, wanted - shown)

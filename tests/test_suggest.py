@@ -147,7 +147,7 @@ def test_search_answers_with_propositions(invoke):
 
 def test_search_table_opens_with_propositions(invoke):
     out = invoke("search", "private companies should not run probation", "--limit", "2").stdout
-    head, _, rest = out.partition("Closest to:")
+    head, _, rest = out.partition("Closest statements to:")
     assert "core-probation-public" in head and "alliance: supports 3" in head and "moj: opposes 3" in head
     assert "alliance/" in rest
 

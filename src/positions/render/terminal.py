@@ -67,7 +67,7 @@ def statements_table(source: dict, statements: list[dict]) -> Any:
         if st["stances"]:
             parts.append(Padding(stances_text(st["stances"]), (0, 0, 0, INDENT)))
         else:
-            parts.append(Padding(Text("no stance: not curated", style="dim italic"), (0, 0, 0, INDENT)))
+            parts.append(Padding(Text(no_stance_words(st.get("note")), style="dim italic"), (0, 0, 0, INDENT)))
         if st.get("note"):
             parts.append(Padding(Text("note: " + st["note"], style="dim"), (0, 0, 0, INDENT)))
         parts.append(Text(""))
@@ -513,42 +513,64 @@ def answers_view(answers: list) -> list[Any]:
     return out
 
 
-def search_table(query: str, hits: list, explain: bool = False, answers: list | None = None) -> Any:
-    """`positions search`: the propositions it most likely answers, then the closest statements."""
-    from rich.console import Group
-    from rich.table import Table
-    from rich.text import Text
+def _pad(renderable: Any, indent: int = INDENT + 1) -> Any:
+    from rich.padding import Padding
 
-    table = Table(title=safe(f"Closest to: {query}"), show_lines=True, expand=True)
-    table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("statement", ratio=5, overflow="fold")
-    table.add_column("topics", ratio=2, overflow="fold")
-    table.add_column("score", justify="right", no_wrap=True)
-    for n, h in enumerate(hits, 1):
-        cell = Text.assemble(("“", "dim"), h.ref.text, ("”", "dim"), "\n", (h.ref.ref, "dim"))
-        score = f"{h.score:.2f}"
-        if explain:
-            score += "\n" + "\n".join(f"{k[:3]} {v:.2f}" for k, v in h.signals.as_dict().items())
-        table.add_row(str(n), cell, stances_text(h.ref.stances), score)
-    head = answers_view(answers or [])
-    return Group(*head, Text(""), table) if head else table
+    return Padding(renderable, (0, 0, 0, indent))
 
 
-def _evidence_text(s: Any, room: int = 3) -> Any:
+def no_stance_words(note: str | None) -> str:
+    """A statement without stances: curated as answering nothing (its note says why), or not curated."""
+    return "takes no stance (see its note)" if note else "no stance: not curated"
+
+
+def _sides_line(stances: dict[str, str], note: str | None = None) -> Any:
+    """'key +support · key −oppose' (keys whole: the line wraps only between stances)."""
     from rich.text import Text
 
     out = Text()
-    statements = [e for e in s.evidence if e.kind == "statement"][:room]
-    for i, e in enumerate(statements):
+    for i, (key, stance) in enumerate(sorted(stances.items())):
         if i:
-            out.append("\n")
-        out.append(e.ref)
-        out.append(f" {STANCE_SYMBOL.get(e.stance, '')}{e.stance}", style=STANCE_STYLE.get(e.stance, ""))
-        out.append(f" {e.similarity:.2f}" + (" reversed" if e.reversed else ""), style="dim")
-    if statements:
-        out.append("\n")
+            out.append(" · ", style="dim")
+        out.append(key)
+        out.append(f" {STANCE_SYMBOL.get(stance, '')}{stance}", style=STANCE_STYLE.get(stance, ""))
+    return out if stances else Text(no_stance_words(note), style="dim italic")
+
+
+def search_table(query: str, hits: list, explain: bool = False, answers: list | None = None) -> Any:
+    """`positions search`: the propositions it most likely answers, then the closest statements, one
+    block each (the quote, then its reference, stances and score), so that no key is cut."""
+    from rich.console import Group
+    from rich.text import Text
+
+    parts: list[Any] = answers_view(answers or [])
+    if parts:
+        parts.append(Text(""))
+    parts.append(Text(f"Closest statements to: {query}", style="bold"))
+    for n, h in enumerate(hits, 1):
+        parts.append(Text.assemble(f"{n}. ", ("“", "dim"), h.ref.text, ("”", "dim")))
+        line = Text.assemble((h.ref.ref, "dim"), f"  score {h.score:.2f}")
+        if explain:
+            line.append("  (" + ", ".join(f"{k} {v:.2f}" for k, v in h.signals.as_dict().items()) + ")", style="dim")
+        parts.append(_pad(line))
+        parts.append(_pad(_sides_line(h.ref.stances, h.ref.statement.note)))
+    if not hits:
+        parts.append(Text("No statement.", style="dim"))
+    return Group(*parts)
+
+
+def _evidence_lines(s: Any, room: int = 3) -> list[Any]:
+    from rich.text import Text
+
+    out: list[Any] = []
+    for e in [e for e in s.evidence if e.kind == "statement"][:room]:
+        line = Text.assemble("evidence: ", (e.ref, ""), (f" {STANCE_SYMBOL.get(e.stance, '')}{e.stance}",
+                                                          STANCE_STYLE.get(e.stance, "")),
+                             (f" similarity {e.similarity:.2f}" + (", reversed" if e.reversed else ""), "dim"))
+        out.append(_pad(line, INDENT + 2))
     prop = next(e for e in s.evidence if e.kind == "proposition")
-    out.append(f"proposition text {prop.similarity:.2f}" + (" reversed" if prop.reversed else ""), style="dim")
+    out.append(_pad(Text(f"proposition text: similarity {prop.similarity:.2f}" + (", reversed" if prop.reversed else ""),
+                         style="dim"), INDENT + 2))
     return out
 
 
@@ -559,51 +581,44 @@ def _stance_cell(stance: str) -> Any:
 
 
 def suggest_table(text: str, suggestions: list) -> Any:
-    """`positions suggest TEXT`: the propositions it most likely takes a side on, best first."""
-    from rich.table import Table
+    """`positions suggest TEXT`: the propositions it most likely takes a side on, best first, each
+    with its suggested stance, score and evidence."""
+    from rich.console import Group
     from rich.text import Text
 
-    table = Table(title=safe(f"Suggested propositions for: {text}"), show_lines=True, expand=True)
-    table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("proposition", ratio=4, overflow="fold")
-    table.add_column("stance", no_wrap=True)
-    table.add_column("score", justify="right", no_wrap=True)
-    table.add_column("evidence (stance, similarity)", ratio=3, overflow="fold")
+    parts: list[Any] = [Text(f"Suggested propositions for: {text}", style="bold")]
     for n, s in enumerate(suggestions, 1):
-        cell = Text.assemble((s.proposition.label, "bold"), "\n", (s.key, "dim"))
-        score = f"{s.score:.2f}\nconf. {s.confidence:.2f}"
-        table.add_row(str(n), cell, _stance_cell(s.stance), score, _evidence_text(s))
-    return table
+        parts.append(Text.assemble(f"{n}. ", (s.proposition.label, "bold"), "  ", (s.key, "dim")))
+        parts.append(_pad(Text.assemble("suggested stance ", _stance_cell(s.stance),
+                                        f"  score {s.score:.2f}  confidence {s.confidence:.2f}")))
+        parts += _evidence_lines(s)
+    if not suggestions:
+        parts.append(Text("No proposition.", style="dim"))
+    return Group(*parts)
 
 
 def suggest_source_view(source: str, name: str, queue: list) -> Any:
     """`positions suggest SOURCE`: its statements without stances, most confident suggestion first."""
     from rich.console import Group
-    from rich.table import Table
     from rich.text import Text
 
     if not queue:
         return Text(f"Every statement of {name} ({source}) has stances: nothing to curate.")
-    table = Table(title=safe(f"{name} ({source}): statements without stances, most likely first"),
-                  show_lines=True, expand=True)
-    table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("statement", ratio=4, overflow="fold")
-    table.add_column("best suggestion", ratio=3, overflow="fold")
-    table.add_column("stance", no_wrap=True)
-    table.add_column("score", justify="right", no_wrap=True)
+    parts: list[Any] = [Text(f"{name} ({source}): statements without stances, most likely first", style="bold")]
     for n, (ref, found) in enumerate(queue, 1):
-        cell = Text.assemble(("“", "dim"), shorten(" ".join(ref.text.split()), 160), ("”", "dim"), "\n", (ref.ref, "dim"))
+        parts.append(Text.assemble(f"{n}. ", ("“", "dim"), shorten(" ".join(ref.text.split()), 160), ("”", "dim")))
+        parts.append(_pad(Text(ref.ref, style="dim")))
         if not found:
-            table.add_row(str(n), cell, Text("none", style="dim"), "", "")
+            parts.append(_pad(Text("no suggestion", style="dim")))
             continue
         best = found[0]
-        prop = Text.assemble((best.proposition.label, "bold"), "\n", (best.key, "dim"))
+        parts.append(_pad(Text.assemble("best: ", (best.proposition.label, "bold"), "  ", (best.key, "dim"), "  ",
+                                        _stance_cell(best.stance), f"  score {best.score:.2f}, confidence {best.confidence:.2f}")))
         if len(found) > 1:
-            prop.append("\nalso: " + ", ".join(f"{s.key} {s.score:.2f}" for s in found[1:]), style="dim")
-        table.add_row(str(n), cell, prop, _stance_cell(best.stance), f"{best.score:.2f}\nconf. {best.confidence:.2f}")
-    note = Text("A suggestion is a starting point: decide each stance by the proposition's text and description "
-                "(docs/curation.md).", style="dim")
-    return Group(table, note)
+            parts.append(_pad(Text("also: " + " · ".join(f"{s.key} {s.score:.2f}" for s in found[1:]), style="dim")))
+    parts.append(Text("A suggestion is a starting point: decide each stance by the proposition's text and description "
+                      "(docs/curation.md).", style="dim"))
+    return Group(*parts)
 
 
 def _gap_block(gaps: Any, prop: Any, counterparts: bool) -> list[Any]:
