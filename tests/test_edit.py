@@ -167,7 +167,7 @@ def test_same_text_in_another_source_is_allowed(invoke, corpus_dir: Path) -> Non
     result = invoke("--data", corpus_dir, "add", "alliance", "--text", "We will keep a mixed market of providers.")
     assert result.exit_code == 0, result.output
     assert "moj/mixed-market" in result.stdout  # shown as the nearest statement
-    assert "Likely topics: public-ownership" in result.stdout
+    assert "Suggested stances" in result.stdout and "  public-ownership=" in result.stdout
 
 
 def test_unknown_source_and_topic_and_bad_stance(invoke, corpus_dir: Path) -> None:
@@ -225,8 +225,13 @@ def test_no_text_without_terminal_is_usage_error(invoke, corpus_dir: Path) -> No
 def test_interactive_prompts(invoke, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import positions.cli.edit as cli_edit
 
+    from positions.suggest import Suggester
+
     monkeypatch.setattr(cli_edit, "_interactive", lambda: True)
-    answers = "Unpaid work placements should be local.\nUnpaid work\nunpaid-work=maybe\nunpaid-work=support, local-delivery=support\nA note.\n"
+    text = "Unpaid work placements should be local."
+    offered = len(Suggester(load_corpus(corpus_dir)).suggest(text, limit=3))
+    # each suggestion is offered first (skipped here), then other stances are asked for
+    answers = f"{text}\nUnpaid work\n" + "n\n" * offered + "unpaid-work=maybe\nunpaid-work=support, local-delivery=support\nA note.\n"
     r = invoke("--data", corpus_dir, "add", "moj", input=answers)
     assert r.exit_code == 0, r.output
     assert "'maybe' is not a stance" in r.output  # asked again
@@ -455,3 +460,23 @@ def test_writes_keep_permission_bits(invoke, corpus_dir: Path) -> None:
     finally:
         os.umask(old)
     assert (corpus_dir / "sources" / "fresh.yaml").stat().st_mode & 0o777 == 0o644
+
+
+def test_add_accepts_confident_suggestions_only_when_asked(invoke, shipped_copy: Path) -> None:
+    from ruamel.yaml import YAML
+
+    text = "We want fewer people sent to prison on short sentences instead of community orders."
+    plain = invoke("--data", shipped_copy, "add", "clinks", "--text", text)
+    assert plain.exit_code == 0, plain.output
+    assert "community-over-custody=support" in plain.stdout and "(confident)" in plain.stdout
+    assert "no stances: not curated; see 'positions suggest clinks'" in plain.stdout
+    taken = invoke("--data", shipped_copy, "add", "clinks", "--text", text + " Again.", "--accept-suggested", "--force")
+    assert taken.exit_code == 0, taken.output
+    statements = YAML(typ="safe").load((shipped_copy / "sources" / "clinks.yaml").read_text())["statements"]
+    assert "stances" not in statements[-2] or not statements[-2]["stances"]
+    assert statements[-1]["stances"] == {"community-over-custody": "support"}  # only the confident one
+    mine = invoke("--data", shipped_copy, "add", "clinks", "--text", text + " Once more.", "--accept-suggested",
+                  "--stance", "community-over-custody=mixed", "--force")
+    assert mine.exit_code == 0, mine.output
+    statements = YAML(typ="safe").load((shipped_copy / "sources" / "clinks.yaml").read_text())["statements"]
+    assert statements[-1]["stances"] == {"community-over-custody": "mixed"}  # --stance wins

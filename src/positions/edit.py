@@ -173,8 +173,12 @@ class AddPlan:
     source: str
     text: str
     hits: list = field(default_factory=list)  # positions.match.Hit, best first
-    topics: list = field(default_factory=list)  # (topic key, weight)
+    suggestions: list = field(default_factory=list)  # positions.suggest.Suggestion, best first
     duplicate: Any = None  # a StatementRef of the same source, or None
+
+    def accepted(self) -> dict[str, str]:
+        """The suggested stances confident enough to take without asking (suggest.ACCEPT_CONFIDENCE)."""
+        return {s.key: s.stance for s in self.suggestions if s.accepted}
 
 
 def find_duplicate(corpus: Any, source: str, text: str, hits: list) -> Any:
@@ -191,16 +195,17 @@ def find_duplicate(corpus: Any, source: str, text: str, hits: list) -> Any:
 
 
 def plan_add(corpus: Any, source: str, text: str, *, use_cache: bool = True, limit: int = 5) -> AddPlan:
-    """Nearest statements, likely topics and any near-duplicate for a new statement of `source`."""
+    """Nearest statements, suggested stances and any near-duplicate for a new statement of `source`."""
     from positions.corpus import require_sources
     from positions.match import Matcher
+    from positions.suggest import Suggester
 
     require_sources(corpus, [source])
     plan = AddPlan(source=source, text=text)
     if corpus.statements():
         matcher = Matcher(corpus, use_cache=use_cache)
         plan.hits = matcher.search(text, limit=limit)
-        plan.topics = matcher.suggest_topics(text)
+        plan.suggestions = Suggester(corpus, matcher).suggest(text, limit=3)
     plan.duplicate = find_duplicate(corpus, source, text, plan.hits)
     return plan
 

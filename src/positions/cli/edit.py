@@ -35,10 +35,29 @@ def _plan_lines(plan) -> list[str]:
             text = " ".join(hit.ref.text.split())
             text = text if len(text) <= 90 else text[:87].rstrip() + "..."
             lines.append(f"  {hit.score:.2f}  {hit.ref.ref}  {text}")
-    if plan.topics:
-        shown = ", ".join(f"{key} ({weight:.2f})" for key, weight in plan.topics)
-        lines.append(f"Likely topics: {shown}")
+    if plan.suggestions:
+        lines.append("Suggested stances (the propositions it most likely answers; decide each by its text):")
+        for s in plan.suggestions:
+            mark = "  (confident)" if s.accepted else ""
+            lines.append(f"  {s.key}={s.stance}  score {s.score:.2f}, confidence {s.confidence:.2f}{mark}: "
+                         f"{s.proposition.text}")
     return lines
+
+
+def _ask_suggestions(plan, fields: dict) -> None:
+    """On a terminal: for each suggestion, take it, take it with another stance, or skip it; then any
+    other stances. Each answer is checked as it is given."""
+    for s in plan.suggestions:
+        while True:
+            answer = typer.prompt(f"{s.key}={s.stance}? [y]es / [n]o / [s]upport / [o]ppose / [m]ixed",
+                                  default="n", show_default=False).strip().lower()
+            chosen = {"y": s.stance, "yes": s.stance, "s": "support", "support": "support", "o": "oppose",
+                      "oppose": "oppose", "m": "mixed", "mixed": "mixed"}.get(answer)
+            if chosen or answer in ("n", "no", ""):
+                break
+            typer.echo("error: answer y, n, s, o or m", err=True)
+        if chosen:
+            fields["stances"][s.key] = chosen
 
 
 @app.command()
@@ -47,15 +66,20 @@ def add(
     text: Optional[str] = typer.Option(None, "--text", help="The verbatim quote. Prompted for on a terminal when absent."),
     statement_id: Optional[str] = typer.Option(None, "--id", help="Statement id (slug); default: made from the text's first content words."),
     section: Optional[str] = typer.Option(None, "--section", help="Heading or lead-in the quote sits under."),
-    stance: list[str] = typer.Option([], "--stance", metavar="TOPIC=STANCE", help="A curated stance: support, oppose, mixed or neutral (repeatable)."),
+    stance: list[str] = typer.Option([], "--stance", metavar="PROPOSITION=STANCE", help="A curated stance: support, oppose or mixed (repeatable)."),
+    accept_suggested: bool = typer.Option(False, "--accept-suggested", help="Also take the suggested stances whose confidence reaches 0.7 (suggest.ACCEPT_CONFIDENCE); --stance wins where both name a proposition."),
     note: Optional[str] = typer.Option(None, "--note", help="Curator's note."),
     force: bool = typer.Option(False, "--force", help="Add even when it nearly repeats a statement of the same source."),
 ) -> None:
-    """Add a statement to a source, after showing the nearest existing statements and likely topics.
+    """Add a statement to a source, after showing the nearest existing statements and the stances
+    the suggester proposes. On a terminal, each suggestion is offered (accept, change or skip);
+    otherwise --stance sets stances and --accept-suggested takes the confident suggestions. A
+    statement saved without stances is shown as not curated, and compare never says it agrees or
+    disagrees with anything.
 
     Refuses (exit 4) a near-duplicate of a statement of the same source unless --force.
 
-    Example: positions --data mycorpus add alliance --text "Probation should be locally accountable." --stance local-delivery=support
+    Example: positions --data mycorpus add alliance --text "Probation should be locally accountable." --stance governed-locally=support
     """
     from positions.corpus import StanceKeys, find_data_dir, load_corpus, require_sources
     from positions.edit import append_statement, check_statement, parse_stances, plan_add, refuse_duplicate
@@ -86,13 +110,16 @@ def add(
         shown_later = []
     if not force:
         refuse_duplicate(plan)
+    if accept_suggested:
+        fields["stances"] = {**plan.accepted(), **fields["stances"]}
     if prompting:
-        if not stance:
+        if not stance and not accept_suggested:
+            _ask_suggestions(plan, fields)
             while True:
-                answer = typer.prompt("Stances (PROPOSITION=STANCE, comma-separated; blank for none)",
+                answer = typer.prompt("Other stances (PROPOSITION=STANCE, comma-separated; blank for none)",
                                       default="", show_default=False)
                 try:
-                    fields["stances"] = parse_stances([answer], corpus)
+                    fields["stances"] = {**fields["stances"], **parse_stances([answer], corpus)}
                     break
                 except UsageError as exc:
                     typer.echo(f"error: {exc}", err=True)
@@ -107,7 +134,8 @@ def add(
     for line in shown_later:
         typer.echo(line)
     count = len(source_obj.data.statements)
-    stances_shown = ", ".join(f"{k}={v}" for k, v in fields["stances"].items()) or "no stances"
+    stances_shown = (", ".join(f"{k}={v}" for k, v in fields["stances"].items())
+                     or f"no stances: not curated; see 'positions suggest {source}'")
     typer.echo(f"{source}/{new_id}")
     typer.echo(f"Added statement {count} of {source} to {display_path(source_obj.path)} ({stances_shown}).")
 
