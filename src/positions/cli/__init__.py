@@ -230,6 +230,12 @@ def _print(renderable: Any) -> None:
         with console.capture() as captured:
             console.print(renderable)
         page(captured.get(), console.size.height)
+    elif not console.is_terminal:
+        # piped or redirected: no padding spaces at the ends of lines (rich pads wrapped text)
+        with console.capture() as captured:
+            console.print(renderable)
+        sys.stdout.write("\n".join(line.rstrip() for line in captured.get().split("\n")))
+        sys.stdout.flush()
     else:
         console.print(renderable)
 

@@ -62,14 +62,14 @@ def statements_table(source: dict, statements: list[dict]) -> Any:
     for st in statements:
         parts.append(Text(st["id"], style="bold", no_wrap=True, overflow="ignore"))
         if st.get("section"):
-            parts.append(Padding(Text(st["section"], style="dim italic"), (0, 0, 0, INDENT)))
-        parts.append(Padding(Text.assemble(("“", "dim"), st["text"], ("”", "dim")), (0, 0, 0, INDENT)))
+            parts.append(Padding(Text(st["section"], style="dim italic"), (0, 0, 0, INDENT), expand=False))
+        parts.append(Padding(Text.assemble(("“", "dim"), st["text"], ("”", "dim")), (0, 0, 0, INDENT), expand=False))
         if st["stances"]:
-            parts.append(Padding(stances_text(st["stances"]), (0, 0, 0, INDENT)))
+            parts.append(Padding(stances_text(st["stances"]), (0, 0, 0, INDENT), expand=False))
         else:
-            parts.append(Padding(Text(no_stance_words(st.get("note")), style="dim italic"), (0, 0, 0, INDENT)))
+            parts.append(Padding(Text(no_stance_words(st.get("note")), style="dim italic"), (0, 0, 0, INDENT), expand=False))
         if st.get("note"):
-            parts.append(Padding(Text("note: " + st["note"], style="dim"), (0, 0, 0, INDENT)))
+            parts.append(Padding(Text("note: " + st["note"], style="dim"), (0, 0, 0, INDENT), expand=False))
         parts.append(Text(""))
     return Group(*parts)
 
@@ -135,7 +135,7 @@ def _quote(q: Any, indent: int, seen: set[str] | None, lead: str = "") -> list[A
     if seen is not None:
         seen.add(q.ref)
     body = Text.assemble((lead, "dim"), ("“", "dim"), q.text, ("”", "dim"))
-    return [Padding(body, (0, 0, 0, indent)), _ref_line(q.ref, indent + 2)]
+    return [Padding(body, (0, 0, 0, indent), expand=False), _ref_line(q.ref, indent + 2)]
 
 
 def _summary_lines(report: Any) -> list[Any]:
@@ -265,7 +265,7 @@ def proposition_block(report: Any, block: Any, seen: set[str] | None, explain: b
                                     "  ", (info.label, "bold"), "  ", (info.key, "dim"))]
     from rich.padding import Padding
 
-    out.append(Padding(Text(info.text, style="italic"), (0, 0, 0, INDENT)))
+    out.append(Padding(Text(info.text, style="italic"), (0, 0, 0, INDENT), expand=False))
     for position in block.positions:
         if not position.statements and len(block.positions) > 2:
             continue  # the stand table says who is silent or not curated
@@ -282,7 +282,7 @@ def proposition_block(report: Any, block: Any, seen: set[str] | None, explain: b
             line = f"{p.a.ref} × {p.b.ref}: {p.relation}, " + (review_text(p) if p.reviewed else f"text similarity {p.score:.2f}")
             if explain:
                 line += ", " + ", ".join(f"{k} {v:.2f}" for k, v in p.signals.items())
-            out.append(Padding(Text(line, style="dim"), (0, 0, 0, INDENT)))
+            out.append(Padding(Text(line, style="dim"), (0, 0, 0, INDENT), expand=False))
     return out
 
 
@@ -365,7 +365,7 @@ RELATED_NOTE = "Similar wording, no shared proposition: neither agreement nor di
 def Padding_(renderable: Any) -> Any:  # noqa: N802 - a small factory, named like the rich class it makes
     from rich.padding import Padding
 
-    return Padding(renderable, (0, 0, 0, INDENT))
+    return Padding(renderable, (0, 0, 0, INDENT), expand=False)
 
 
 def fit_items(head: str, items: list[str], width: int) -> str:
@@ -501,7 +501,7 @@ def answers_view(answers: list) -> list[Any]:
     out: list[Any] = [Text("Propositions it most likely takes a side on (with where each source stands):", style="bold")]
     for n, a in enumerate(answers, 1):
         out.append(Text.assemble(f"{n}. ", (a.proposition.label, "bold"), "  ", (a.key, "dim"), f"  score {a.score:.2f}"))
-        out.append(Padding(Text(a.proposition.text, style="italic"), (0, 0, 0, INDENT + 1)))
+        out.append(Padding(Text(a.proposition.text, style="italic"), (0, 0, 0, INDENT + 1), expand=False))
         line = Text()
         for i, p in enumerate(a.positions):
             if i:
@@ -509,14 +509,14 @@ def answers_view(answers: list) -> list[Any]:
             style = STANCE_CELL_STYLE.get(p.stance, "dim") if p.statements else "dim"
             line.append(f"{p.source}: ")
             line.append(p.describe(), style=style)
-        out.append(Padding(line, (0, 0, 0, INDENT + 1)))
+        out.append(Padding(line, (0, 0, 0, INDENT + 1), expand=False))
     return out
 
 
 def _pad(renderable: Any, indent: int = INDENT + 1) -> Any:
     from rich.padding import Padding
 
-    return Padding(renderable, (0, 0, 0, indent))
+    return Padding(renderable, (0, 0, 0, indent), expand=False)
 
 
 def no_stance_words(note: str | None) -> str:
@@ -628,13 +628,13 @@ def _gap_block(gaps: Any, prop: Any, counterparts: bool) -> list[Any]:
     ref_name = gaps.name(gaps.reference)
     out: list[Any] = [Text.assemble((prop.label, "bold"), "  ", (prop.key, "dim"), f"  ({len(prop.items)}) · ",
                                     f"{ref_name}: {prop.reference_stance}"),
-                      Padding(Text(prop.text, style="italic"), (0, 0, 0, INDENT))]
+                      Padding(Text(prop.text, style="italic"), (0, 0, 0, INDENT), expand=False)]
     for item in prop.items:
         stance = dict(item.sides).get(prop.key, "")
         out += _quote(item.quote, INDENT, None, f"{item.quote.source_name}, {stance}: ")
     if counterparts and prop.items and prop.items[0].counterparts:
         others = ", ".join(f"{q.ref} ({stance})" for q, stance in prop.items[0].counterparts)
-        out.append(Padding(Text(f"The others on it: {others}", style="dim"), (0, 0, 0, INDENT)))
+        out.append(Padding(Text(f"The others on it: {others}", style="dim"), (0, 0, 0, INDENT), expand=False))
     return out
 
 
