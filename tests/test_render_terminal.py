@@ -154,3 +154,16 @@ def test_search_and_suggest_keep_keys_and_references_whole(width):
         wanted |= {e.ref for s in suggestions for e in s.evidence if e.kind == "statement"}
         shown = tokens(render(search_table(query, hits), width)) | tokens(render(suggest_table(query, suggestions), width))
         assert wanted and not wanted - shown, (query, width, wanted - shown)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_topics_keep_keys_and_every_column(width):
+    from positions.render.terminal import topics_table
+    from positions.summary import topic_usage
+
+    corpus = load_corpus(DATA)
+    rows = topic_usage(corpus)
+    text = render(topics_table(rows, corpus.source_keys), width)
+    assert not {r["key"] for r in rows} - tokens(text)
+    assert all(key in text for key in corpus.source_keys)
+    assert max(len(line) for line in text.splitlines()) <= width

@@ -84,31 +84,60 @@ def _key_column_width(keys: Any) -> int:
 def topics_table(rows: list[dict[str, Any]], source_keys: list[str], grouped: bool = True) -> Any:
     """Propositions with statement counts per source, under their topics when `grouped`; with a
     `controversy` column when the rows carry it."""
-    from rich.table import Table
-    from rich.text import Text
+    return _TopicsTable(rows, source_keys, grouped)
 
-    contested = bool(rows) and "controversy" in rows[0]
-    from rich import box
 
-    table = Table(title="Propositions" + (", most contested first" if contested else ", by topic"), show_lines=False,
-                  box=box.SIMPLE_HEAD)
-    table.add_column("proposition (key)", overflow="fold", min_width=_key_column_width(r["key"] for r in rows))
-    for key in source_keys:
-        table.add_column(safe(key), justify="right", min_width=len(key), no_wrap=True)
-    table.add_column("total", justify="right", no_wrap=True)
-    if contested:
-        table.add_column("controversy", justify="right", no_wrap=True)
-    topic = None
-    for r in rows:
-        if grouped and r["topic"] != topic:
-            topic = r["topic"]
-            table.add_row(Text(r["topic_label"], style="bold underline"), *([""] * (len(source_keys) + 1 + contested)))
-        cells = [str(r["statements"][k] or "·") for k in source_keys]
-        extra = [f"{r['controversy']:.2f}"] if contested else []
-        table.add_row(Text.assemble(r["label"], "\n", (r["key"], "dim")), *cells, str(r["total"]), *extra)
-    if contested:
-        table.caption = "controversy: the smaller side ÷ the larger side, counting sources that support or oppose"
-    return table
+class _TopicsTable:
+    """The propositions with their counts, laid out for the width it is printed at: a grid when the
+    keys fit beside the count columns, else one proposition per line with its counts under it."""
+
+    def __init__(self, rows: list[dict[str, Any]], source_keys: list[str], grouped: bool):
+        self.rows, self.keys, self.grouped = rows, source_keys, grouped
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        from rich import box
+        from rich.table import Table
+        from rich.text import Text
+
+        rows, keys = self.rows, self.keys
+        contested = bool(rows) and "controversy" in rows[0]
+        title = "Propositions" + (", most contested first" if contested else ", by topic")
+        extra = ["total"] + (["controversy"] if contested else [])
+        widths = [max(len(k), 3) for k in keys] + [len(e) for e in extra]
+        longest = max([len(r["key"]) for r in rows] or [10])
+        first = options.max_width - 1 - sum(w + 2 for w in widths) - 2
+        caption = "controversy: the smaller side ÷ the larger side, counting sources that support or oppose"
+        if first < min(longest, KEY_WIDTH):
+            yield Text(title, style="bold")
+            topic = None
+            for r in rows:
+                if self.grouped and r["topic"] != topic:
+                    topic = r["topic"]
+                    yield Text(r["topic_label"], style="bold underline")
+                yield Text.assemble(r["label"], "  ", (r["key"], "dim"))
+                cells = [f"{k} {r['statements'][k] or '·'}" for k in keys] + [f"total {r['total']}"]
+                if contested:
+                    cells.append(f"controversy {r['controversy']:.2f}")
+                yield Text("  " + " · ".join(cells))
+            if contested:
+                yield Text(caption, style="dim")
+            return
+        table = Table(title=title, show_lines=False, box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1, 0, 0))
+        table.add_column("proposition (key)", overflow="fold", width=max(longest, first) if first >= longest else first)
+        for key, width in zip([*keys, *extra], widths):
+            table.add_column(safe(key), justify="right", width=width, no_wrap=True)
+        topic = None
+        for r in rows:
+            if self.grouped and r["topic"] != topic:
+                topic = r["topic"]
+                table.add_row(Text(r["topic_label"], style="bold underline"), *([""] * len(widths)))
+            cells = [str(r["statements"][k] or "·") for k in keys] + [str(r["total"])]
+            if contested:
+                cells.append(f"{r['controversy']:.2f}")
+            table.add_row(Text.assemble(r["label"], "\n", (r["key"], "dim")), *cells)
+        if contested:
+            table.caption = caption
+        yield table
 
 
 FINDING_STYLE = {"disagree": "red", "agree": "green", "mixed": "yellow", "one": "blue"}
