@@ -113,11 +113,11 @@ class BenchMatcher(Matcher):
         self._scores: dict = {}
         self._search: dict = {}
 
-    def _candidate_scores(self, ia, ib, floor=None):
+    def candidate_scores(self, ia, ib, floor=None):
         # every pair scored exactly (no floor), so one scoring serves every threshold
         key = (tuple(ia), tuple(ib))
         if key not in self._scores:
-            self._scores[key] = super()._candidate_scores(ia, ib)
+            self._scores[key] = super().candidate_scores(ia, ib)
         return self._scores[key]
 
     def cached_search(self, query: str, limit: int):

@@ -40,7 +40,7 @@ from typing import Sequence
 import numpy as np
 
 WEIGHTS_FILE = Path(__file__).resolve().parent / "weights" / "claim_scorer.json"
-LEXICAL_FUZZY = 0.1  # share of rapidfuzz in the lexical feature (as match.Weights.fuzzy)
+LEXICAL_FUZZY = 0.1  # share of rapidfuzz in the lexical feature (as scoring.Weights.fuzzy)
 NEIGHBOURS = (3, 10)
 COLZ_FLOOR = 1e-2  # added to a column's standard deviation
 
@@ -201,10 +201,10 @@ def _row_margin(m: np.ndarray) -> np.ndarray:
 
 def base_features(q: Texts, k: Texts, bg: Background) -> dict[str, np.ndarray]:
     """The pair features of every query against every candidate, with row margins."""
-    from positions.match import lexical_matrix
+    from positions.scoring import fuzzy_matrix
 
     tfidf = bg.tfidf(q.norm, k.norm)
-    fuzzy = lexical_matrix(q.norm, k.norm)
+    fuzzy = fuzzy_matrix(q.norm, k.norm)
     f = {"tfidf": tfidf.astype(np.float32), "fuzzy": fuzzy}
     f["lexical"] = ((1 - LEXICAL_FUZZY) * tfidf + LEXICAL_FUZZY * fuzzy).astype(np.float32)
     f["cosine"] = (q.vectors @ k.vectors.T).astype(np.float32)

@@ -74,7 +74,7 @@ class TermIndex:
 
     def matrix(self, rows: Sequence[int], cols: Sequence[int]) -> np.ndarray:
         """Cosines of statements `rows` against statements `cols`."""
-        if not rows or not cols:
+        if not len(rows) or not len(cols):
             return np.zeros((len(rows), len(cols)), dtype=np.float32)
         shared = np.intersect1d(self._terms_of(rows), self._terms_of(cols))
         if not len(shared):
