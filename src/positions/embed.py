@@ -96,7 +96,7 @@ class EmbeddingStore:
         """Write the cache back if it changed; failures to write are ignored (it is only a cache)."""
         if self.path is None or not self._dirty:
             return
-        from positions.cache import write_atomic
+        from positions.safe_write import write_atomic
 
         items = sorted(self._vectors.items())
         if keep is not None:

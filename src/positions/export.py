@@ -301,7 +301,7 @@ def check_destination(path: Path, kind: ExportFormat) -> None:
     if kind is ExportFormat.csv:
         _folder_target(path)
         return
-    from positions.cache import corpus_file_kind
+    from positions.safe_write import corpus_file_kind
 
     target = Path(os.path.realpath(path)) if path.is_symlink() else path
     _check_parent(target, printable(str(path)))

@@ -10,14 +10,14 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
+from positions.ids import SLUG_PATTERN, STATEMENT_REF_PATTERN, is_statement_ref
+
 STANCES = ("support", "oppose", "mixed", "neutral")
 Stance = Literal["support", "oppose", "mixed", "neutral"]
 # The stances that answer a proposition; `neutral` (older corpora: "touches it without taking a
 # side") answers nothing, so it never makes two statements comparable.
 SIDES = ("support", "oppose", "mixed")
 
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-SOURCE_KEY_PATTERN = r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$"
 MAX_TEXT_CHARS = 10_000
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
@@ -190,13 +190,6 @@ class SourceFile(_Strict):
 
 DECISIONS = ("confirmed", "rejected")
 LINK_RELATIONS = ("agree", "disagree", "related")
-STATEMENT_REF_PATTERN = r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*/[a-z0-9]+(?:-[a-z0-9]+)*$"
-_STATEMENT_REF_RE = re.compile(STATEMENT_REF_PATTERN)
-
-
-def is_statement_ref(text: str) -> bool:
-    """Whether text is written as SOURCE/ID."""
-    return bool(_STATEMENT_REF_RE.match(text))
 
 
 _ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -220,7 +213,7 @@ class Link(_Strict):
     @field_validator("a", "b", mode="before")
     @classmethod
     def _ref_shape(cls, value: object) -> object:
-        if isinstance(value, str) and not _STATEMENT_REF_RE.match(value.strip()):
+        if isinstance(value, str) and not is_statement_ref(value.strip()):
             raise ValueError(f"'{value}' is not a statement reference; write SOURCE/ID, e.g. 'alliance/publicly-owned-service'")
         return value
 

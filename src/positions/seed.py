@@ -87,7 +87,7 @@ def write(data_dir: Path) -> None:
 
     import numpy as np
 
-    from positions.cache import write_atomic
+    from positions.safe_write import write_atomic
     from positions.embed import DIM
 
     parsed, embeddings = build(data_dir)

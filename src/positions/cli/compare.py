@@ -83,7 +83,7 @@ def _write_output(text: str, output: Optional[str]) -> None:
     if output in (None, "-"):
         _echo(text)
         return
-    from positions.cache import write_output
+    from positions.safe_write import write_output
 
     path = write_output(Path(output), text)
     typer.echo(f"wrote {path}", err=True)

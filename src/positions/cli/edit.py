@@ -21,8 +21,7 @@ def _interactive() -> bool:
 
 
 def _writable_root() -> Path:
-    from positions.corpus import find_data_dir
-    from positions.edit import require_writable
+    from positions.corpus import find_data_dir, require_writable
 
     return require_writable(find_data_dir(state.data))
 
@@ -81,8 +80,8 @@ def add(
 
     Example: positions --data mycorpus add alliance --text "Probation should be locally accountable." --stance governed-locally=support
     """
-    from positions.corpus import StanceKeys, find_data_dir, load_corpus, require_sources
-    from positions.edit import append_statement, check_statement, parse_stances, plan_add, refuse_duplicate
+    from positions.add import append_statement, check_statement, parse_stances, plan_add, refuse_duplicate
+    from positions.corpus import StanceKeys, load_corpus, require_sources
 
     root = _writable_root()
     corpus = load_corpus(root)
@@ -156,7 +155,7 @@ def new_source(
 
     Example: positions --data mycorpus new-source howard-league --name "Howard League" --date 2020-05 --kind charity
     """
-    from positions.edit import new_source as create
+    from positions.scaffold import new_source as create
     from positions.errors import display_path
 
     root = _writable_root()
@@ -174,7 +173,7 @@ def init(
     Example: positions init mycorpus
     """
     from positions.corpus import find_data_dir
-    from positions.edit import init_corpus
+    from positions.scaffold import init_corpus
 
     origin = find_data_dir(state.data).path
     copied = init_corpus(Path(origin), directory)

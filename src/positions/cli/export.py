@@ -50,14 +50,14 @@ def export(
     built = exp.build_export(corpus, comparison, corpus_hash=corpus_hash(corpus), version=__version__,
                              created_with=created_with)
     if kind is ExportFormat.sqlite:
-        from positions.cache import write_output
+        from positions.safe_write import write_output
 
         data, missing = exp.sqlite_bytes(built)
         if missing:
             typer.echo(f"warning: no full-text search table ({exp.FTS_TABLE}): {missing}", err=True)
         write_output(path, data, example="positions.db")
     elif kind is ExportFormat.zip:
-        from positions.cache import write_output
+        from positions.safe_write import write_output
 
         data = exp.zip_bytes(exp.csv_files(built, excel))
         write_output(path, data, example="positions.zip")

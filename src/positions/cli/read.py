@@ -42,7 +42,7 @@ def show(
     Example: positions show alliance --topic public-ownership
     """
     from positions.corpus import require_sources, require_statement, require_topics
-    from positions.models import is_statement_ref
+    from positions.ids import is_statement_ref
     from positions.summary import source_record, statement_record, statements_on_topics
 
     corpus = _corpus()

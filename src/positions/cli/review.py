@@ -67,7 +67,7 @@ def review(
     """
     from positions.cli.edit import _writable_root
     from positions.corpus import load_corpus, require_sources, require_topics
-    from positions.edit import record_link
+    from positions.links_file import record_link
     from positions.match import Matcher
     from positions.review import KEYS_HELP, parse_choice, pending_pairs
 
@@ -141,7 +141,7 @@ def link(
     """
     from positions.cli.edit import _writable_root
     from positions.corpus import load_corpus
-    from positions.edit import check_link_refs, record_link
+    from positions.links_file import check_link_refs, record_link
     from positions.errors import display_path
 
     if confirm == reject:
