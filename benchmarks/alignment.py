@@ -36,11 +36,11 @@ from ruamel.yaml import YAML
 
 from positions.corpus import load_corpus
 from positions.match import DEFAULT_THRESHOLD, Matcher, Weights
+from positions.vocabulary import RELATIONS
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_DATA = HERE.parent / "data"
 DEFAULT_GOLD = HERE / "gold.yaml"
-RELATIONS = ("agree", "disagree", "related")
 SEARCH_K = 3
 VOLUME_FACTOR = 3.5  # aligned pairs above this many times the gold pairs disqualify a configuration
 SINGLE_SCORERS = {

@@ -410,10 +410,10 @@ def worker(job_path: str) -> None:
     done("load", load_s=time.perf_counter() - t, statements=len(corpus.statements()), sources=len(corpus.sources))
 
     if job["mode"] == "cold":
-        from positions.embed import _model
+        from positions.embed import load_model
 
         t = time.perf_counter()
-        _model()
+        load_model()
         done("model", model_load_s=time.perf_counter() - t)
 
     t = time.perf_counter()

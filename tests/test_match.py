@@ -223,7 +223,7 @@ def test_matcher_runs_without_network(corpus, monkeypatch, tmp_path):
     monkeypatch.setattr(socket, "create_connection", refuse)
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    embed._model.cache_clear()
+    embed.load_model.cache_clear()
     monkeypatch.setenv("POSITIONS_CACHE_DIR", str(tmp_path / "cold"))
     m = Matcher(corpus, use_cache=False)
     assert m.align_sources("unions", "ministry").pairs

@@ -30,7 +30,7 @@ _STATEMENT_WORD_RE = re.compile(r"[^\W\d_]{2,}")
 def parse_stances(values: list[str], corpus: Any) -> dict[str, str]:
     """`["core-probation-public=support", ...]` -> dict; UsageError for bad syntax, proposition or stance."""
     from positions.corpus import StanceKeys
-    from positions.models import STANCES
+    from positions.vocabulary import STANCES
 
     keys = StanceKeys.of(list(corpus.topics))
 

@@ -79,9 +79,9 @@ def token_ids(texts: list[str]) -> list[np.ndarray]:
     """WordLlama token ids of each text (loads the model from its wheel, no download)."""
     if not texts:
         return []
-    from positions.embed import _model
+    from positions.embed import load_model
 
-    model = _model()
+    model = load_model()
     top = model.embedding.shape[0] - 1
     out = []
     for enc in model.tokenize(list(texts)):
@@ -92,9 +92,9 @@ def token_ids(texts: list[str]) -> list[np.ndarray]:
 
 @lru_cache(maxsize=1)
 def _unit_token_vectors() -> np.ndarray:
-    from positions.embed import _model
+    from positions.embed import load_model
 
-    e = np.asarray(_model().embedding, dtype=np.float32)
+    e = np.asarray(load_model().embedding, dtype=np.float32)
     return e / (np.linalg.norm(e, axis=1, keepdims=True) + 1e-9)
 
 
@@ -147,9 +147,9 @@ class Background:
 
 @lru_cache(maxsize=1)
 def _vocab_size() -> int:
-    from positions.embed import _model
+    from positions.embed import load_model
 
-    return int(_model().embedding.shape[0])
+    return int(load_model().embedding.shape[0])
 
 
 # ---------------------------------------------------------------------------------------------

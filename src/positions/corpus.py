@@ -11,6 +11,7 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -272,9 +273,7 @@ class ParsedFiles:
         key = self.key(model, text)
         stored = self.entries.get(key)
         if stored is None:
-            from positions.seed import parsed_entries
-
-            stored = parsed_entries().get(key)
+            stored = seed_parsed_entries().get(key)
             if stored is not None:  # kept in the user cache from now on
                 self.entries[key] = stored
                 self.dirty = True
@@ -312,6 +311,26 @@ class ParsedFiles:
 
 
 _NO_CACHE = ParsedFiles(enabled=False)
+
+# The parsed shipped corpus, built into the package by `python -m positions.seed`.
+SEED_PARSED_FILE = Path(__file__).resolve().parent / "seed" / "parsed.json"
+
+
+@lru_cache(maxsize=1)
+def seed_parsed_entries() -> dict[str, str]:
+    """Key -> validated JSON of the shipped corpus files, as ParsedFiles keeps them (empty when the
+    seed is missing or from another version)."""
+    import json
+
+    from positions import __version__
+
+    try:
+        seed = json.loads(SEED_PARSED_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(seed, dict) or seed.get("version") != __version__ or not isinstance(seed.get("entries"), dict):
+        return {}
+    return {k: v for k, v in seed["entries"].items() if isinstance(v, str)}
 
 
 def _load_file(path: Path, model: Any, list_field: str, cache: ParsedFiles = _NO_CACHE) -> tuple[Any, Any, list[Problem]]:
@@ -522,7 +541,7 @@ def load_corpus(root: str | Path, use_cache: bool = False, parsed_files: "Parsed
     """Load and validate a corpus folder; raise CorpusError listing every problem.
 
     With use_cache, files unchanged since a previous valid load (or shipped unchanged with the
-    package: positions.seed) are not parsed again.
+    package: positions/seed/) are not parsed again.
     """
     from positions.models import Corpus
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from positions.models import SIDES
+from positions.vocabulary import SIDES
 from positions.quotes import PairView, Quote, pair_view, quote_of
 from positions.stances import (
     SILENT,

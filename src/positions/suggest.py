@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from positions.models import SIDES
+from positions.vocabulary import SIDES
 
 if TYPE_CHECKING:
     from positions.match import Matcher

@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from positions.cli import _echo, app, state
+from positions.cli.app import app, echo, state, writable_root
 from positions.errors import UsageError
 
 
@@ -18,12 +18,6 @@ def _interactive() -> bool:
         return sys.stdin.isatty()
     except (AttributeError, ValueError):
         return False
-
-
-def _writable_root() -> Path:
-    from positions.corpus import find_data_dir, require_writable
-
-    return require_writable(find_data_dir(state.data))
 
 
 def _plan_lines(plan) -> list[str]:
@@ -83,7 +77,7 @@ def add(
     from positions.add import append_statement, check_statement, parse_stances, plan_add, refuse_duplicate
     from positions.corpus import StanceKeys, load_corpus, require_sources
 
-    root = _writable_root()
+    root = writable_root()
     corpus = load_corpus(root)
     require_sources(corpus, [source])
     prompting = text is None
@@ -158,7 +152,7 @@ def new_source(
     from positions.scaffold import new_source as create
     from positions.errors import display_path
 
-    root = _writable_root()
+    root = writable_root()
     fields = {"name": name, "title": title, "date": date, "kind": kind, "authors": list(author), "url": url}
     path = create(root, key, fields)
     typer.echo(f"Created {display_path(path)}; add statements with: positions add {key} --text \"...\"")
@@ -199,7 +193,7 @@ def schema(
     if write:
         from positions.errors import display_path
 
-        for path in write_schemas(_writable_root()):
+        for path in write_schemas(writable_root()):
             typer.echo(f"wrote {display_path(path)}")
         return
-    _echo(text)
+    echo(text)

@@ -7,8 +7,7 @@ from typing import Optional
 
 import typer
 
-from positions.cli import _corpus, _matcher, app
-from positions.cli.compare import THRESHOLD_HELP, _threshold
+from positions.cli.app import THRESHOLD_HELP, app, make_matcher, open_corpus, threshold_value
 from positions.errors import UsageError, printable
 from positions.export import ExportFormat
 
@@ -40,11 +39,11 @@ def export(
         raise UsageError("--excel applies to CSV files; give OUT.zip or OUT/ (a SQLite database needs no such care)")
     path = Path(file)
     exp.check_destination(path, kind)
-    corpus = _corpus()
+    corpus = open_corpus()
     wanted = set(require_sources(corpus, source))
     keys = [k for k in corpus.source_keys if not wanted or k in wanted]  # key order: the export's order
-    t = _threshold(threshold)
-    comparison = compare_sources(_matcher(corpus), keys, t)
+    t = threshold_value(threshold)
+    comparison = compare_sources(make_matcher(corpus), keys, t)
     created_with = " ".join(["positions export FILE", *(f"--source {k}" for k in keys if wanted),
                              f"--threshold {t:g}", *(["--excel"] if excel else [])])
     built = exp.build_export(corpus, comparison, corpus_hash=corpus_hash(corpus), version=__version__,
