@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -120,8 +119,8 @@ class Background:
     def tfidf(self, a: list[str], b: list[str]) -> np.ndarray:
         """IDF-weighted term cosines of the texts a against the texts b, over the terms both sides
         use only (so memory follows the shared vocabulary, not the corpus's)."""
-        wa = [self.terms._weights(t.split()) for t in a]
-        wb = [self.terms._weights(t.split()) for t in b]
+        wa = [self.terms.unit_weights(t.split()) for t in a]
+        wb = [self.terms.unit_weights(t.split()) for t in b]
         shared = sorted({i for ids, _ in wa for i in ids} & {i for ids, _ in wb for i in ids})
         column = {t: n for n, t in enumerate(shared)}
         out = []
@@ -134,15 +133,6 @@ class Background:
                         m[r, n] = x
             out.append(m)
         return np.clip(out[0] @ out[1].T, 0.0, 1.0).astype(np.float32)
-
-    def term_vectors(self, norm: list[str]) -> np.ndarray:
-        """Unit TF-IDF rows over this background's vocabulary (words it does not know lengthen a
-        text, as in TermIndex)."""
-        out = np.zeros((len(norm), len(self.terms.vocabulary)), dtype=np.float32)
-        for r, text in enumerate(norm):
-            ids, weights = self.terms._weights(text.split())
-            out[r, ids] = weights
-        return out
 
 
 @lru_cache(maxsize=1)

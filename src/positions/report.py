@@ -50,7 +50,6 @@ FINDING_WORDS = {"disagree": "disagree", "agree": "agree", "mixed": "mixed", "on
 RELATION_SHOWS = {"disagree": ("disagree",), "agree": ("agree",), "related": ()}
 
 SYMBOLS = {"support": "+", "oppose": "−", "mixed": "±", "neutral": "○", SILENT: "∅", UNCURATED: "·", SPLIT: "◐"}
-STANCE_WORDS = {UNCURATED: "not curated"}
 LEGEND = (
     ("support", "supports the proposition"),
     ("oppose", "opposes it"),
@@ -66,10 +65,6 @@ UNPLACED_INTRO = "Statements that take no position on a proposition here and hav
 HOW_READ = ("Two statements are compared only when both take a side on the same proposition: the same side "
             "is agreement, opposite sides (or a mixed stance against a clear one) disagreement. Every quote "
             "is verbatim; its reference (source/id) opens it with 'positions show'.")
-
-
-def stance_word(stance: str) -> str:
-    return STANCE_WORDS.get(stance, stance)
 
 
 def alignment_rule(threshold: float) -> str:

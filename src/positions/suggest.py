@@ -102,10 +102,6 @@ def reversal_cues(text: str, other: str | None = None) -> tuple[str, ...]:
     return tuple(found)
 
 
-def reverses(text: str) -> bool:
-    return bool(reversal_cues(text))
-
-
 def _antonym_flips(a: str, b: str) -> int:
     sa, sb = set(_stems(a)), set(_stems(b))
     n = 0

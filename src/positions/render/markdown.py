@@ -6,7 +6,6 @@ quote can open a table cell, emphasis, code, a link or raw HTML.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from positions.quotes import PairView, Quote
@@ -21,7 +20,6 @@ from positions.report import (
     PropositionBlock,
     Report,
     score_words,
-    stance_word,
 )
 
 _SPECIAL = set("\\`*_[]<>|~&!#")
@@ -39,12 +37,6 @@ def escape_inline(text: str | None) -> str:
 def escape_cell(text: str | None) -> str:
     """Text safe inside a GFM table cell (pipes are escaped by escape_inline)."""
     return escape_inline(text)
-
-
-def github_anchor(heading: str) -> str:
-    """The id GitHub gives a heading: lowercase, punctuation dropped, spaces to hyphens."""
-    slug = re.sub(r"[^\w\- ]", "", heading.strip().lower())
-    return slug.replace(" ", "-")
 
 
 def quote_inline(q: Quote) -> str:
