@@ -175,16 +175,13 @@ def stand_table(report: Any) -> Any:
     return _StandTable(report)
 
 
-SHORT_COUNTS = {"support": "+", "oppose": "−", "mixed": "±", "neutral": "○"}
-
-
 def _short(position: Any) -> str:
     """'+3', '+1 ±3', '∅', '·': the compact cell of a narrow terminal."""
     from positions.report import SYMBOLS
 
     if not position.statements:
         return SYMBOLS[position.stance]
-    return " ".join(f"{SHORT_COUNTS[s]}{n if n > 1 or len(position.counts) > 1 else ''}"
+    return " ".join(f"{SYMBOLS[s]}{n if n > 1 or len(position.counts) > 1 else ''}"
                     for s, n in position.counts.items())
 
 
