@@ -19,7 +19,9 @@ from positions.report import (
     UNPLACED_INTRO,
     PropositionBlock,
     Report,
+    hidden_parts,
     score_words,
+    summary_head,
 )
 
 _SPECIAL = set("\\`*_[]<>|~&!#")
@@ -59,8 +61,7 @@ def summary_lines(report: Report) -> list[str]:
         if line.kind == "only":
             head = f"Only {escape_inline(report.name(line.source or ''))} takes a position on {n}"
         else:
-            head = {"disagree": f"Disagree on {n} proposition{'s' if n != 1 else ''}", "agree": f"Agree on {n}",
-                    "mixed": f"Only mixed positions on {n}"}[line.kind]
+            head = summary_head(line.kind, n)
         note = f" ({escape_inline(line.note)})" if line.note else ""
         out.append(f"- **{head}**: {labels}{note}")
     if not report.summary and len(report.source_keys) > 1:
@@ -69,11 +70,7 @@ def summary_lines(report: Report) -> list[str]:
 
 
 def hidden_line(report: Report) -> list[str]:
-    words = {"disagree": ("disagreement", "disagreements"), "agree": ("agreement", "agreements"),
-             "mixed": ("proposition with only mixed positions", "propositions with only mixed positions"),
-             "one": ("position of one source only", "positions of one source only"),
-             "related": ("related pair", "related pairs")}
-    parts = [f"{n} {words[k][n != 1]}" for k, n in report.hidden.items() if n]
+    parts = hidden_parts(report)
     if not parts:
         return []
     flags = " ".join(f"--relation {r}" for r in report.relations_filter)

@@ -111,6 +111,11 @@ def topics_table(rows: list[dict[str, Any]], source_keys: list[str], grouped: bo
 
 FINDING_STYLE = {"disagree": "red", "agree": "green", "mixed": "yellow", "one": "blue"}
 FINDING_MARK = {"disagree": "✗", "agree": "✓", "mixed": "±", "one": "·"}
+
+
+def _summary_style(kind: str) -> str:
+    """A summary line's head: bold, in its finding's colour (a line of one source's positions: plain bold)."""
+    return f"bold {FINDING_STYLE[kind]}" if kind in ("disagree", "agree", "mixed") else "bold"
 INDENT = 2
 
 
@@ -137,6 +142,8 @@ def _quote(q: Any, indent: int, seen: set[str] | None, lead: str = "") -> list[A
 def _summary_lines(report: Any) -> list[Any]:
     from rich.text import Text
 
+    from positions.report import summary_head
+
     out: list[Any] = [Text(report.heading, style="bold")]
     for line in report.summary:
         labels = "; ".join(p.label for p in line.propositions)
@@ -144,9 +151,8 @@ def _summary_lines(report: Any) -> list[Any]:
         if line.kind == "only":
             head = f"Only {report.name(line.source)} takes a position on {n}"
         else:
-            head = {"disagree": f"Disagree on {n} proposition{'s' if n != 1 else ''}",
-                    "agree": f"Agree on {n}", "mixed": f"Only mixed positions on {n}"}[line.kind]
-        style = {"disagree": "bold red", "agree": "bold green", "mixed": "bold yellow"}.get(line.kind, "bold")
+            head = summary_head(line.kind, n)
+        style = _summary_style(line.kind)
         text = Text.assemble((head, style), ": ", labels)
         if line.note:
             text.append(f" ({line.note})", style="dim")
@@ -159,11 +165,9 @@ def _summary_lines(report: Any) -> list[Any]:
 def _hidden_line(report: Any) -> Any:
     from rich.text import Text
 
-    words = {"disagree": ("disagreement", "disagreements"), "agree": ("agreement", "agreements"),
-             "mixed": ("proposition with only mixed positions", "propositions with only mixed positions"),
-             "one": ("position of one source only", "positions of one source only"),
-             "related": ("related pair", "related pairs")}
-    parts = [f"{n} {words[k][n != 1]}" for k, n in report.hidden.items() if n]
+    from positions.report import hidden_parts
+
+    parts = hidden_parts(report)
     if not parts:
         return None
     flags = " ".join(f"--relation {r}" for r in report.relations_filter)
@@ -394,6 +398,8 @@ class _Summary:
     def __rich_console__(self, console: Any, options: Any) -> Any:
         from rich.text import Text
 
+        from positions.report import summary_head
+
         report, width = self.report, options.max_width
         yield Text(report.heading, style="bold")
         for line in report.summary:
@@ -405,9 +411,8 @@ class _Summary:
                             f"{line.uncurated} not curated" if line.uncurated else ""]
                     head += f" ({line.other}: {', '.join(x for x in said if x)})"
             else:
-                head = {"disagree": f"Disagree on {n} proposition{'s' if n != 1 else ''}",
-                        "agree": f"Agree on {n}", "mixed": f"Only mixed positions on {n}"}[line.kind]
-            style = {"disagree": "bold red", "agree": "bold green", "mixed": "bold yellow"}.get(line.kind, "bold")
+                head = summary_head(line.kind, n)
+            style = _summary_style(line.kind)
             labels = [p.label for p in line.propositions]
             if line.kind == "only" or len(report.source_keys) > 2:  # long lists: cut to the line
                 text = fit_items(head, labels, width)
