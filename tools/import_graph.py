@@ -4,6 +4,7 @@ private names imported across modules.
 
     python tools/import_graph.py            # the dependency listing, then cycles and private imports
     python tools/import_graph.py --check    # only the problems; exit status 1 when there are any
+    python tools/import_graph.py --src DIR  # the package in DIR/positions (another checkout)
 
 tests/test_architecture.py runs the check.
 """
@@ -121,6 +122,9 @@ def problems() -> list[str]:
 
 
 def main() -> None:
+    global PACKAGE
+    if "--src" in sys.argv[1:]:
+        PACKAGE = Path(sys.argv[sys.argv.index("--src") + 1]).resolve() / "positions"
     graph, _ = scan()
     if "--check" not in sys.argv[1:]:
         width = max(len(m) for m in graph)
