@@ -6,6 +6,11 @@
     python benchmarks/alignment.py --sweep         # grid-search weights and thresholds, show the 10 best
     python benchmarks/alignment.py --check         # only validate gold.yaml against the corpus
 
+The gold set has two parts, split by position in gold.yaml: every HELD_OUT_EVERY-th pair of each
+relation, decoy and query (the 4th, 8th, ...) is *held out*, the rest is the *development* part. The sweep fits
+weights and threshold on the development part only and never sees the held-out part; the table
+shows both parts, and tests/test_quality.py holds its floors on the held-out part.
+
 Figures (all ten source pairs aligned with the library's `Matcher.align_sources`):
 
 * gold recall       share of gold pairs that are shown (compared or related; either orientation)
@@ -14,13 +19,16 @@ Figures (all ten source pairs aligned with the library's `Matcher.align_sources`
 * relation accuracy share of the shown gold pairs whose predicted relation equals the gold one
 * disagree found    share of gold `disagree` pairs aligned AND labelled disagree
 * decoys aligned    gold decoys that were aligned (should be 0)
-* aligned pairs     all aligned pairs, to show that recall is not bought with volume
+* aligned pairs     all aligned pairs, to show that recall is not bought with volume (the whole
+                    corpus: the same for both parts)
 * search recall@3   share of gold queries with at least one expected statement in the top 3
 
-Sweep objective: gold recall + relation accuracy + search recall@3; a configuration that aligns any
-decoy, or more than 3.5x as many pairs as the gold set holds, is disqualified.
+Sweep objective (on the development part): gold recall + relation accuracy + search recall@3; a
+configuration that aligns any decoy, or more than 3.5x as many pairs as the whole gold set holds,
+is disqualified.
 
-`evaluate(corpus_path, weights, threshold)` returns the figures as a dict, for tests that hold floors.
+`evaluate(corpus_path, weights, threshold, part=...)` returns the figures as a dict, for tests that
+hold floors (part "held-out", "development" or "all").
 """
 
 from __future__ import annotations
@@ -36,11 +44,11 @@ from ruamel.yaml import YAML
 
 from positions.corpus import load_corpus
 from positions.match import DEFAULT_THRESHOLD, Matcher, Weights
+from positions.vocabulary import RELATIONS
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_DATA = HERE.parent / "data"
 DEFAULT_GOLD = HERE / "gold.yaml"
-RELATIONS = ("agree", "disagree", "related")
 SEARCH_K = 3
 VOLUME_FACTOR = 3.5  # aligned pairs above this many times the gold pairs disqualify a configuration
 SINGLE_SCORERS = {
@@ -51,6 +59,8 @@ SINGLE_SCORERS = {
 SINGLE_SWEEP = [round(0.05 + 0.025 * i, 3) for i in range(37)]      # 0.05 .. 0.95
 FUZZY_SHARES = (0.0, 0.1, 0.2)  # share of the lexical signal from rapidfuzz (Weights.fuzzy)
 GRID_THRESHOLDS = [round(0.15 + 0.025 * i, 3) for i in range(19)]   # 0.15 .. 0.60
+HELD_OUT_EVERY = 4  # every 4th pair (of each relation), decoy and query of gold.yaml is held out from the sweep
+PARTS = ("development", "held-out", "all")
 
 
 # -- gold set ------------------------------------------------------------------------------------
@@ -60,6 +70,33 @@ def load_gold(path: str | Path = DEFAULT_GOLD) -> dict:
         gold = YAML(typ="safe").load(fh)
     return {"pairs": gold.get("pairs") or [], "decoys": gold.get("decoys") or [],
             "queries": gold.get("queries") or []}
+
+
+def held_out_flags(gold: dict) -> dict[str, list[bool]]:
+    """Which items of each list of a gold set are held out: the HELD_OUT_EVERY-th, 2 *
+    HELD_OUT_EVERY-th, ... (counting from 1, in file order); pairs are counted within each
+    relation, so that the held-out part has its share of agree, disagree and related pairs."""
+    flags: dict[str, list[bool]] = {}
+    for kind, items in gold.items():
+        seen: dict[str, int] = {}
+        out = []
+        for item in items:
+            group = item.get("relation", "") if kind == "pairs" else ""
+            seen[group] = seen.get(group, 0) + 1
+            out.append(seen[group] % HELD_OUT_EVERY == 0)
+        flags[kind] = out
+    return flags
+
+
+def gold_part(gold: dict, part: str) -> dict:
+    """The development or held-out part of a gold set (`held_out_flags`), or "all" of it."""
+    if part == "all":
+        return gold
+    if part not in PARTS:
+        raise ValueError(f"part must be one of {', '.join(PARTS)}")
+    held = part == "held-out"
+    flags = held_out_flags(gold)
+    return {kind: [item for item, flag in zip(items, flags[kind]) if flag == held] for kind, items in gold.items()}
 
 
 def check_gold(corpus, gold: dict) -> list[str]:
@@ -113,11 +150,11 @@ class BenchMatcher(Matcher):
         self._scores: dict = {}
         self._search: dict = {}
 
-    def _candidate_scores(self, ia, ib, floor=None):
+    def candidate_scores(self, ia, ib, floor=None):
         # every pair scored exactly (no floor), so one scoring serves every threshold
         key = (tuple(ia), tuple(ib))
         if key not in self._scores:
-            self._scores[key] = super()._candidate_scores(ia, ib)
+            self._scores[key] = super().candidate_scores(ia, ib)
         return self._scores[key]
 
     def cached_search(self, query: str, limit: int):
@@ -130,12 +167,17 @@ class BenchMatcher(Matcher):
 class Bench:
     """One corpus and gold set; builds one matcher per weight setting and reuses it."""
 
-    def __init__(self, corpus_path: str | Path = DEFAULT_DATA, gold_path: str | Path = DEFAULT_GOLD):
+    def __init__(self, corpus_path: str | Path = DEFAULT_DATA, gold_path: str | Path = DEFAULT_GOLD,
+                 part: str = "all"):
         self.corpus = load_corpus(corpus_path)
-        self.gold = load_gold(gold_path)
-        problems = check_gold(self.corpus, self.gold)
+        whole = load_gold(gold_path)
+        problems = check_gold(self.corpus, whole)
         if problems:
             raise ValueError("gold set does not fit the corpus:\n  " + "\n  ".join(problems))
+        self.part = part
+        self.gold = gold_part(whole, part)
+        # the volume cap is relative to the whole gold set: volume is the corpus's, not a part's
+        self.all_gold_pairs = len({frozenset((p["a"], p["b"])) for p in whole["pairs"]})
         self.sources = [s.key for s in self.corpus.sources]
         self.gold_rel = {frozenset((p["a"], p["b"])): p["relation"] for p in self.gold["pairs"]}
         self.decoys = {frozenset((d["a"], d["b"])) for d in self.gold["decoys"]}
@@ -182,10 +224,12 @@ class Bench:
         search_recall, failed = self.search_figures(weights)
         n = len(self.gold_rel)
         return {
+            "part": self.part,
             "weights": {"lexical": weights.lexical, "semantic": weights.semantic, "topics": weights.topics,
                         "fuzzy": weights.fuzzy},
             "threshold": threshold,
             "gold_pairs": n,
+            "all_gold_pairs": self.all_gold_pairs,
             "gold_aligned": len(found),
             "gold_recall": len(found) / n if n else 0.0,
             "relation_correct": len(correct),
@@ -216,7 +260,7 @@ def objective(f: dict) -> float:
 
 
 def qualified(f: dict) -> bool:
-    return f["decoys_aligned"] == 0 and f["aligned_pairs"] <= VOLUME_FACTOR * f["gold_pairs"]
+    return f["decoys_aligned"] == 0 and f["aligned_pairs"] <= VOLUME_FACTOR * f["all_gold_pairs"]
 
 
 def _rank_key(f: dict):
@@ -224,14 +268,16 @@ def _rank_key(f: dict):
 
 
 @lru_cache(maxsize=8)
-def _bench(corpus_path: str, gold_path: str) -> Bench:
-    return Bench(corpus_path, gold_path)
+def _bench(corpus_path: str, gold_path: str, part: str) -> Bench:
+    return Bench(corpus_path, gold_path, part)
 
 
 def evaluate(corpus_path: str | Path | None = None, weights: Weights | None = None,
-             threshold: float = DEFAULT_THRESHOLD, gold_path: str | Path | None = None) -> dict:
-    """The quality figures of one configuration (defaults: the repo's data/, Weights(), DEFAULT_THRESHOLD)."""
-    bench = _bench(str(Path(corpus_path or DEFAULT_DATA).resolve()), str(Path(gold_path or DEFAULT_GOLD).resolve()))
+             threshold: float = DEFAULT_THRESHOLD, gold_path: str | Path | None = None, part: str = "all") -> dict:
+    """The quality figures of one configuration on one part of the gold set (defaults: the repo's
+    data/, Weights(), DEFAULT_THRESHOLD, the whole gold set)."""
+    bench = _bench(str(Path(corpus_path or DEFAULT_DATA).resolve()), str(Path(gold_path or DEFAULT_GOLD).resolve()),
+                   part)
     return bench.figures(weights or Weights(), threshold)
 
 
@@ -251,13 +297,19 @@ def _best_threshold(bench: Bench, weights: Weights, thresholds) -> dict:
     return max((bench.figures(weights, t) for t in thresholds), key=_rank_key)
 
 
-def report(bench: Bench, threshold: float, details: bool) -> None:
+def _describe(bench: Bench) -> str:
     g = bench.gold
     counts = ", ".join(f"{sum(p['relation'] == r for p in g['pairs'])} {r}" for r in RELATIONS)
-    print(f"gold set: {len(g['pairs'])} pairs ({counts}), "
-          f"{len(g['decoys'])} decoys, {len(g['queries'])} queries; corpus {bench.corpus.root}")
+    return f"{len(g['pairs'])} pairs ({counts}), {len(g['decoys'])} decoys, {len(g['queries'])} queries"
+
+
+def report(bench: Bench, held_out: Bench, threshold: float, details: bool) -> None:
+    """The table on the development part, then the default weights on the held-out part."""
+    print(f"gold set, development part: {_describe(bench)}; corpus {bench.corpus.root}")
+    print(f"gold set, held-out part (every {HELD_OUT_EVERY}th item; the sweep never sees it): {_describe(held_out)}")
     print(f"objective for 'best': recall + rel.acc + srch@3, disqualified if any decoy aligns "
-          f"or aligned > {VOLUME_FACTOR}x gold pairs ({int(VOLUME_FACTOR * len(g['pairs']))})\n")
+          f"or aligned > {VOLUME_FACTOR}x all gold pairs ({int(VOLUME_FACTOR * bench.all_gold_pairs)})\n")
+    print("development part:")
     print(HEADER)
     print("-" * len(HEADER))
     rows = []
@@ -267,9 +319,14 @@ def report(bench: Bench, threshold: float, details: bool) -> None:
         mark = "" if qualified(best) else " (none qualifies)"
         rows.append((f"{name} alone, best threshold{mark}", best))
     default = bench.figures(Weights(), threshold)
-    rows.append((f"combined {Weights().lexical:g}/{Weights().semantic:g}/{Weights().topics:g} (default)", default))
+    combined = f"combined {Weights().lexical:g}/{Weights().semantic:g}/{Weights().topics:g} (default)"
+    rows.append((combined, default))
     for label, f in rows:
         print(_row(label, f))
+    print("\nheld-out part:")
+    print(HEADER)
+    print("-" * len(HEADER))
+    print(_row(combined, held_out.figures(Weights(), threshold)))
     if details:
         print(f"\ndetails for the default combined weights at threshold {threshold:.3f}:")
         for key, title in (("missed_pairs", "missed gold pairs"), ("wrong_relations", "wrong relations"),
@@ -287,8 +344,9 @@ def _figures_key(f: dict) -> tuple:
                                 "aligned_pairs", "search_recall_at_3"))
 
 
-def sweep(bench: Bench, top: int) -> None:
-    """Grid-search weights (steps of 0.1 summing to 1) and GRID_THRESHOLDS; print the best.
+def sweep(bench: Bench, top: int, held_out: Bench | None = None) -> None:
+    """Grid-search weights (steps of 0.1 summing to 1) and GRID_THRESHOLDS on the gold part of
+    `bench` (the development part); print the best, and the default weights on `held_out`.
 
     Thresholds of one weight setting that give identical figures are shown as one row (a range).
     """
@@ -312,8 +370,9 @@ def sweep(bench: Bench, top: int) -> None:
     print(f"sweep: {len(grid)} weight settings x {len(GRID_THRESHOLDS)} thresholds "
           f"({GRID_THRESHOLDS[0]:.3f}..{GRID_THRESHOLDS[-1]:.3f}) = {n_configs} configurations in "
           f"{time.perf_counter() - started:.1f}s; {len(results)} distinct results, {n_ok} qualify")
+    print(f"fitted on the {bench.part} part of the gold set: {_describe(bench)}")
     print(f"objective: gold recall + relation accuracy + search recall@3; disqualified: any decoy aligned, "
-          f"or more than {VOLUME_FACTOR}x the gold pairs aligned (> {int(VOLUME_FACTOR * bench.gold_pairs_count)}); "
+          f"or more than {VOLUME_FACTOR}x all gold pairs aligned (> {int(VOLUME_FACTOR * bench.all_gold_pairs)}); "
           f"ties: fewer aligned pairs first\n")
     header = f"{'rank':>4} {'lex':>4} {'sem':>4} {'top':>4} {'fuzzy':>5} {'objective':>9} {'thresholds':>11}" + HEADER[41:]
     print(header)
@@ -338,10 +397,15 @@ def sweep(bench: Bench, top: int) -> None:
         print(line("dflt", default) + f"   <- current defaults, rank {rank}")
     print("\nbest qualifying configuration under a tighter volume cap:")
     for factor in (2.0, 1.5, 1.0):
-        cap = factor * bench.gold_pairs_count
+        cap = factor * bench.all_gold_pairs
         best = next((f for f in results if qualified(f) and f["aligned_pairs"] <= cap), None)
         if best is not None:
             print(line(f"{factor:g}x", best))
+    if held_out is not None:
+        print(f"\nthe current defaults on the held-out part ({_describe(held_out)}), never seen by the sweep:")
+        print(header)
+        f = held_out.figures(Weights(), DEFAULT_THRESHOLD)
+        print(line("dflt", dict(f, threshold_to=f["threshold"])))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -362,14 +426,15 @@ def main(argv: list[str] | None = None) -> int:
         print("gold set OK" if not problems else f"{len(problems)} problem(s)")
         return 1 if problems else 0
     try:
-        bench = Bench(args.data, args.gold)
+        bench = Bench(args.data, args.gold, "development")
+        held_out = Bench(args.data, args.gold, "held-out")
     except ValueError as e:
         print(e, file=sys.stderr)
         return 1
     if args.sweep:
-        sweep(bench, args.top)
+        sweep(bench, args.top, held_out)
     else:
-        report(bench, args.threshold, args.details)
+        report(bench, held_out, args.threshold, args.details)
     return 0
 
 

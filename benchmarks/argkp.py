@@ -186,7 +186,7 @@ def compute_features(split: Split) -> Features:
     from rapidfuzz.utils import default_process
 
     from positions.embed import embed_uncached
-    from positions.match import Weights, centred, corpus_centre, lexical_matrix, semantic_matrix
+    from positions.scoring import Weights, centred, corpus_centre, fuzzy_matrix, semantic
     from positions.text import Normaliser
     from positions.tfidf import TermIndex
 
@@ -225,9 +225,9 @@ def compute_features(split: Split) -> Features:
         f["rf_token_set_raw"] = cd(araw, kraw, fuzz.token_set_ratio, default_process)
         # shipped signals
         f["tfidf"] = index.matrix(group.args, [n_args + j for j in group.kps])
-        f["fuzzy"] = lexical_matrix(an, kn)
+        f["fuzzy"] = fuzzy_matrix(an, kn)
         f["lexical"] = (1 - fuzzy_share) * f["tfidf"] + fuzzy_share * f["fuzzy"]
-        f["semantic"] = semantic_matrix(a_cen[group.args], k_cen[group.kps])
+        f["semantic"] = semantic(a_cen[group.args] @ k_cen[group.kps].T)
         # cheap extras
         cos = (ae @ ke.T).astype(np.float32)
         f["cosine"] = cos
@@ -558,7 +558,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-write", action="store_true", help=f"do not write the fitted models to {WEIGHTS_PATH.name}")
     opts = ap.parse_args(argv)
 
-    from positions.match import Weights
+    from positions.scoring import Weights
 
     t0 = time.time()
     log = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
@@ -571,7 +571,7 @@ def main(argv: list[str] | None = None) -> int:
     fixed = [
         ("rapidfuzz token_set_ratio, default_process", lambda F: score_feature(F, "rf_token_set_raw")),
         ("WordLlama raw cosine", lambda F: score_feature(F, "cosine")),
-        ("rapidfuzz part of lexical (lexical_matrix)", lambda F: score_feature(F, "fuzzy")),
+        ("rapidfuzz part of lexical (fuzzy_matrix)", lambda F: score_feature(F, "fuzzy")),
         ("IDF-weighted term cosine (TermIndex)", lambda F: score_feature(F, "tfidf")),
         (f"shipped lexical ({1 - w.fuzzy:g} term cosine + {w.fuzzy:g} rapidfuzz)", lambda F: score_feature(F, "lexical")),
         ("shipped semantic (centred cosine)", lambda F: score_feature(F, "semantic")),
@@ -661,8 +661,8 @@ def main(argv: list[str] | None = None) -> int:
             "feature_definitions": {
                 "lexical": "the shipped lexical signal: (1 - Weights.fuzzy) * tfidf + Weights.fuzzy * fuzzy",
                 "tfidf": "positions.tfidf.TermIndex cosine, IDF over the split's arguments and key points",
-                "fuzzy": "positions.match.lexical_matrix (rapidfuzz) on Normaliser().normalised text",
-                "semantic": "positions.match.semantic_matrix of embeddings centred on the split's mean (positions.match.centred)",
+                "fuzzy": "positions.scoring.fuzzy_matrix (rapidfuzz) on Normaliser().normalised text",
+                "semantic": "positions.scoring.semantic of the cosines of embeddings centred on the split's mean (positions.scoring.centred)",
                 "cosine": "raw WordLlama cosine (unit vectors)",
                 "token_set": "rapidfuzz token_set_ratio / 100 on normalised text",
                 "token_sort": "rapidfuzz token_sort_ratio / 100 on normalised text",

@@ -36,12 +36,13 @@ from collections import Counter
 from itertools import combinations
 from pathlib import Path
 
+from positions.vocabulary import RELATIONS
+
 HERE = Path(__file__).resolve().parent
 DEFAULT_DATA = HERE.parent / "data"
 SEED = 2026
 SIZE = 60
 QUALITIES = ("sound", "borderline", "weak")
-RELATIONS = ("agree", "disagree", "related")
 
 
 def shown_pairs(data: Path = DEFAULT_DATA) -> dict[tuple[str, str], list]:

@@ -410,10 +410,10 @@ def worker(job_path: str) -> None:
     done("load", load_s=time.perf_counter() - t, statements=len(corpus.statements()), sources=len(corpus.sources))
 
     if job["mode"] == "cold":
-        from positions.embed import _model
+        from positions.embed import load_model
 
         t = time.perf_counter()
-        _model()
+        load_model()
         done("model", model_load_s=time.perf_counter() - t)
 
     t = time.perf_counter()
@@ -517,12 +517,12 @@ def plain_load(folder: Path):
 def _diagnose(matcher, missed: list[tuple[str, str]]) -> dict:
     """Why planted pairs were missed: their combined score, and how many clear the threshold."""
     from positions.match import DEFAULT_THRESHOLD
+    from positions.scoring import Pairs
 
     scores = []
     for a, b in missed:
         i, j = matcher.position[a], matcher.position[b]
-        combined, _ = matcher.score_block([i], [j])
-        scores.append(float(combined[0, 0]))
+        scores.append(float(matcher.scorer.score(Pairs.of([i], [j])).combined[0]))
     return {
         "count_diagnosed": len(scores),
         "above_threshold": sum(s >= DEFAULT_THRESHOLD for s in scores),

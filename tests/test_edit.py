@@ -25,7 +25,7 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
 @pytest.fixture
 def shipped_copy(tmp_path: Path) -> Path:
     """A copy of the shipped corpus, made with `positions init`."""
-    from positions.edit import init_corpus
+    from positions.scaffold import init_corpus
 
     target = tmp_path / "shipped"
     init_corpus(SHIPPED_DATA, target)
@@ -45,7 +45,7 @@ def _no_temp_files(folder: Path) -> bool:
 
 
 def test_slugify_uses_first_content_words() -> None:
-    from positions.edit import slugify
+    from positions.ids import slugify
 
     assert slugify("We will keep a mixed market of providers.") == "keep-mixed-market-providers"
     assert slugify("Probation services must be accountable to local communities.") == \
@@ -56,7 +56,7 @@ def test_slugify_uses_first_content_words() -> None:
 
 
 def test_unique_id_appends_counter() -> None:
-    from positions.edit import unique_id
+    from positions.ids import unique_id
 
     assert unique_id("a", set()) == "a"
     assert unique_id("a", {"a"}) == "a-2"
@@ -201,7 +201,7 @@ def test_invalid_file_is_not_appended_to(invoke, make_corpus) -> None:
 
 def test_library_validates_whole_file_with_loader_messages(make_corpus) -> None:
     """append_statement re-checks the file inside the lock (it may have changed since loading)."""
-    from positions.edit import append_statement
+    from positions.add import append_statement
     from positions.errors import CorpusError
 
     root = make_corpus()
@@ -331,7 +331,7 @@ def test_read_only_folder_is_clear_error(invoke, corpus_dir: Path) -> None:
 
 def test_read_only_checks_without_chmod(corpus_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The same checks, simulated through os.access so they run as root too."""
-    from positions.edit import append_statement
+    from positions.add import append_statement
     from positions.errors import FilesystemError
 
     path = corpus_dir / "sources" / "moj.yaml"
@@ -347,7 +347,7 @@ def test_read_only_checks_without_chmod(corpus_dir: Path, monkeypatch: pytest.Mo
 def test_lock_timeout_is_clear_error(corpus_dir: Path) -> None:
     from filelock import FileLock
 
-    from positions.edit import append_statement
+    from positions.add import append_statement
     from positions.errors import FilesystemError
 
     path = corpus_dir / "sources" / "moj.yaml"

@@ -306,7 +306,7 @@ def test_failure_before_replace_leaves_links_intact(invoke, data, monkeypatch):
 
 
 def test_lock_timeout_leaves_links_intact(data):
-    from positions.edit import record_link
+    from positions.links_file import record_link
     from positions.errors import FilesystemError
 
     corpus = load_corpus(data)

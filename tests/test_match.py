@@ -14,8 +14,8 @@ from positions.match import (
     Matcher,
     Weights,
     compare_sources,
-    lexical_matrix,
 )
+from positions.scoring import Block, Pairs, fuzzy_matrix
 from positions.text import Normaliser
 
 from sample_corpus import SOURCES, TOPICS
@@ -139,10 +139,20 @@ def test_each_signal_alone_is_in_unit_range(corpus):
         m = Matcher(corpus, weights=w)
         ia = list(range(4))
         ib = list(range(4, 8))
-        combined, signals = m.score_block(ia, ib)
-        assert combined.min() >= 0.0 and combined.max() <= 1.0 + 1e-6
-        for matrix in signals.values():
-            assert matrix.min() >= 0.0 and matrix.max() <= 1.0 + 1e-6
+        scored = m.scorer.score(Block.of(ia, ib))
+        for values in (scored.combined, scored.lexical, scored.semantic, scored.topics):
+            assert len(values) == 16
+            assert values.min() >= 0.0 and values.max() <= 1.0 + 1e-6
+
+
+def test_a_block_scores_as_its_pairs_do(corpus):
+    m = Matcher(corpus)
+    block = Block.of(range(4), range(4, 8))
+    dense = m.scorer.score(block)
+    pairs = m.scorer.score(Pairs(*block.flat()))
+    assert (dense.i == pairs.i).all() and (dense.j == pairs.j).all()
+    for name in ("combined", "lexical", "semantic", "topics"):
+        assert getattr(dense, name) == pytest.approx(getattr(pairs, name), abs=1e-6)
 
 
 def test_lexical_guards_the_subset_trap():
@@ -150,7 +160,7 @@ def test_lexical_guards_the_subset_trap():
     short = n.normalised("homes")
     long = n.normalised("we must build more homes now across the whole country for everyone")
     same = n.normalised("we must build more homes now across the whole country for everyone")
-    scores = lexical_matrix([short, same], [long])
+    scores = fuzzy_matrix([short, same], [long])
     assert scores[0, 0] < 0.5  # a one-word subset is not a match
     assert scores[1, 0] == pytest.approx(1.0)
 
@@ -173,8 +183,10 @@ def test_search_ranks_paraphrases_first(matcher):
     assert matcher.search("   ", limit=3) == []
 
 
-def test_suggest_topics_for_new_text(matcher):
-    topics = [k for k, _ in matcher.suggest_topics("More UPW placements in parks")]
+def test_suggest_topics_for_new_text(corpus, matcher):
+    from positions.suggest import Suggester
+
+    topics = [s.key for s in Suggester(corpus, matcher).suggest("More UPW placements in parks", limit=3)]
     assert topics[0] == "unpaid-work"
 
 
@@ -211,7 +223,7 @@ def test_matcher_runs_without_network(corpus, monkeypatch, tmp_path):
     monkeypatch.setattr(socket, "create_connection", refuse)
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    embed._model.cache_clear()
+    embed.load_model.cache_clear()
     monkeypatch.setenv("POSITIONS_CACHE_DIR", str(tmp_path / "cold"))
     m = Matcher(corpus, use_cache=False)
     assert m.align_sources("unions", "ministry").pairs

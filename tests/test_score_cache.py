@@ -41,7 +41,7 @@ def score_files(folder):
 def refuse_scoring(monkeypatch):
     def fail(*args, **kwargs):
         raise AssertionError("scored again")
-    monkeypatch.setattr(Matcher, "_candidate_scores", fail)
+    monkeypatch.setattr(Matcher, "candidate_scores", fail)
 
 
 def test_second_run_reads_the_saved_scores_and_gives_the_same_pairs(cache, corpus, monkeypatch):

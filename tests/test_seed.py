@@ -12,10 +12,9 @@ import sys
 import numpy as np
 
 from conftest import SHIPPED_DATA
-from positions.corpus import ParsedFiles, load_corpus, source_files
-from positions.embed import embed_uncached, text_key
+from positions.corpus import ParsedFiles, load_corpus, seed_parsed_entries, source_files
+from positions.embed import embed_uncached, seed_embeddings, text_key
 from positions.models import SourceFile, TopicsFile
-from positions.seed import embedding_entries, parsed_entries
 from positions.text import Normaliser
 from positions.yamlio import load_yaml, read_text
 
@@ -23,7 +22,7 @@ REBUILD = "the seed is out of date; rebuild it with: python -m positions.seed"
 
 
 def test_seed_holds_every_shipped_file_as_parsed_now():
-    seeded = parsed_entries()
+    seeded = seed_parsed_entries()
     files = [(SHIPPED_DATA / "topics.yaml", TopicsFile)] + [(p, SourceFile) for p in source_files(SHIPPED_DATA)]
     for path, model in files:
         text = read_text(path)
@@ -37,7 +36,7 @@ def test_seed_holds_the_embedding_of_every_shipped_statement():
     corpus = load_corpus(SHIPPED_DATA)
     normaliser = Normaliser(corpus.topics)
     texts = sorted({normaliser.expand(r.text) for r in corpus.statements()})
-    seeded = embedding_entries()
+    seeded = seed_embeddings()
     missing = [t for t in texts if text_key(t) not in seeded]
     assert not missing, f"{len(missing)} statements not seeded; {REBUILD}"
     fresh = embed_uncached(texts)
@@ -50,7 +49,7 @@ def test_first_run_uses_the_seed_and_prints_what_an_uncached_run_prints(tmp_path
     probe = ("import sys; sys.argv = ['positions', 'compare', 'alliance', 'moj', '--format', 'json']\n"
              "from positions.cli import app\n"
              "try:\n    app(prog_name='positions')\nexcept SystemExit:\n    pass\n"
-             "import positions.embed as e; print('MODEL LOADED', e._model.cache_info().currsize, file=sys.stderr)")
+             "import positions.embed as e; print('MODEL LOADED', e.load_model.cache_info().currsize, file=sys.stderr)")
     seeded = subprocess.run([sys.executable, "-c", probe], capture_output=True, env=env, timeout=120, cwd=tmp_path)
     assert b"MODEL LOADED 0" in seeded.stderr, seeded.stderr
     plain = subprocess.run([sys.executable, "-m", "positions", "--no-cache", "compare", "alliance", "moj", "--format", "json"],

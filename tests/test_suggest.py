@@ -210,7 +210,7 @@ def test_shipped_weights_load_and_score_without_network(monkeypatch, tmp_path):
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("POSITIONS_CACHE_DIR", str(tmp_path / "cold"))
-    embed._model.cache_clear()
+    embed.load_model.cache_clear()
     claimscore._shipped.cache_clear()
     scorer = claimscore.ClaimScorer.shipped()
     assert scorer.stage1.features and scorer.stage2 is not None

@@ -1,14 +1,12 @@
-"""The user cache folder and atomic, corruption-tolerant cache files."""
+"""The user cache folder and its files: read in bounded time and memory, listed and cleared
+without ever touching a file positions did not write. Cache files are written with
+safe_write.write_atomic."""
 
 from __future__ import annotations
 
-import errno
 import os
 import re
-import tempfile
 from pathlib import Path
-
-from positions.errors import printable
 
 ENV_CACHE = "POSITIONS_CACHE_DIR"
 
@@ -51,31 +49,6 @@ def read_cache_file(path: Path) -> bytes | None:
     finally:
         if fd >= 0:
             os.close(fd)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same folder, fsync, then rename over the target."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        mode = path.stat().st_mode & 0o7777  # keep the permissions of the file we replace
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask  # what a plain open() would have created
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 # Everything positions writes in the cache folder, and nothing else: clearing and pruning must
@@ -164,93 +137,3 @@ def clear_cache() -> tuple[Path, int, int]:
     except OSError:
         pass  # not empty (someone else's files) or already gone
     return folder, removed, size
-
-
-def write_output(path: Path, text: str | bytes, example: str = "report.md") -> Path:
-    """Write a report or export (text as UTF-8, or bytes) atomically; FilesystemError with a plain
-    message when it cannot. `example` is the file name suggested when the path will not do.
-
-    A link is written through (like a shell redirect), a pipe or device such as /dev/stdout is
-    written to directly, and a file of a corpus (topics.yaml, links.yaml, sources/*.yaml,
-    schema/*.json) is never overwritten: RefusedError.
-    """
-    from positions.errors import FilesystemError, RefusedError
-
-    shown = printable(str(path))
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    if path.exists() and not path.is_file() and not path.is_dir():  # /dev/stdout, /dev/null, a named pipe
-        try:
-            # Without blocking: a named pipe that no program reads would otherwise wait forever.
-            fd = os.open(path, os.O_WRONLY | getattr(os, "O_NONBLOCK", 0))
-        except OSError as exc:
-            if exc.errno == errno.ENXIO:
-                raise FilesystemError(f"cannot write '{shown}': it is a named pipe that no program is reading; "
-                                      "start the reader first, or give a file name")
-            raise FilesystemError(f"cannot write '{shown}': {exc.strerror or exc}")
-        try:
-            os.set_blocking(fd, True)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-        except OSError as exc:
-            raise FilesystemError(f"cannot write '{shown}': {exc.strerror or exc}")
-        return path
-    target = Path(os.path.realpath(path)) if path.is_symlink() else path
-    if target.is_dir():
-        raise FilesystemError(f"cannot write '{shown}': it is a folder; give a file name, e.g. {shown}/{example}")
-    if not target.parent.is_dir():
-        folder = printable(str(target.parent))
-        if target.parent.exists():
-            raise FilesystemError(f"cannot write '{shown}': '{folder}' is a file, not a folder")
-        raise FilesystemError(f"cannot write '{shown}': the folder '{folder}' does not exist; create it first")
-    what = corpus_file_kind(target)
-    if what:
-        raise RefusedError(
-            f"refusing to write '{shown}': it {'is' if target.exists() else 'would be'} {what} of a corpus; "
-            f"give another file name, e.g. {example}")
-    write_reporting(target, data, shown, "; choose another folder")
-    return path
-
-
-def write_reporting(path: Path, data: bytes, shown: str, permission_hint: str = "") -> None:
-    """write_atomic, with a failure raised as a FilesystemError that names `shown`."""
-    from positions.errors import FilesystemError
-
-    try:
-        write_atomic(path, data)
-    except PermissionError:
-        raise FilesystemError(f"cannot write '{shown}': permission denied{permission_hint}")
-    except OSError as exc:
-        raise FilesystemError(f"cannot write '{shown}': {exc.strerror or exc}")
-
-
-def corpus_file_kind(path: Path) -> str | None:
-    """'the topics file', 'a source file', ... when `path` is (or would be) a file a corpus is read
-    from; None otherwise. A corpus folder is one holding topics.yaml or a sources/ folder."""
-    try:
-        folder = path.parent.resolve()
-    except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
-        return None
-    # Names are compared ignoring letter case: on the default file systems of macOS and Windows,
-    # sources/ALLIANCE.YAML is sources/alliance.yaml.
-    name = path.name.lower()
-    suffix = path.suffix.lower()
-
-    def is_corpus(d: Path) -> bool:
-        return (d / "topics.yaml").is_file() or (d / "sources").is_dir() or _has_entry(d, ("topics.yaml", "sources"))
-
-    if name in ("topics.yaml", "links.yaml") and (is_corpus(folder) or (folder / path.name).exists()):
-        return "the topics file" if name == "topics.yaml" else "the reviewed-links file"
-    if folder.name.lower() == "sources" and suffix in (".yaml", ".yml") and (
-            is_corpus(folder.parent) or (folder / path.name).exists()):
-        return "a source file"
-    if folder.name.lower() == "schema" and suffix == ".json" and is_corpus(folder.parent):
-        return "a schema file"
-    return None
-
-
-def _has_entry(folder: Path, names: tuple[str, ...]) -> bool:
-    """Whether the folder holds one of these names in any letter case."""
-    try:
-        return any(entry.lower() in names for entry in os.listdir(folder))
-    except OSError:
-        return False

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -40,7 +39,7 @@ from typing import Sequence
 import numpy as np
 
 WEIGHTS_FILE = Path(__file__).resolve().parent / "weights" / "claim_scorer.json"
-LEXICAL_FUZZY = 0.1  # share of rapidfuzz in the lexical feature (as match.Weights.fuzzy)
+LEXICAL_FUZZY = 0.1  # share of rapidfuzz in the lexical feature (as scoring.Weights.fuzzy)
 NEIGHBOURS = (3, 10)
 COLZ_FLOOR = 1e-2  # added to a column's standard deviation
 
@@ -79,9 +78,9 @@ def token_ids(texts: list[str]) -> list[np.ndarray]:
     """WordLlama token ids of each text (loads the model from its wheel, no download)."""
     if not texts:
         return []
-    from positions.embed import _model
+    from positions.embed import load_model
 
-    model = _model()
+    model = load_model()
     top = model.embedding.shape[0] - 1
     out = []
     for enc in model.tokenize(list(texts)):
@@ -92,9 +91,9 @@ def token_ids(texts: list[str]) -> list[np.ndarray]:
 
 @lru_cache(maxsize=1)
 def _unit_token_vectors() -> np.ndarray:
-    from positions.embed import _model
+    from positions.embed import load_model
 
-    e = np.asarray(_model().embedding, dtype=np.float32)
+    e = np.asarray(load_model().embedding, dtype=np.float32)
     return e / (np.linalg.norm(e, axis=1, keepdims=True) + 1e-9)
 
 
@@ -120,8 +119,8 @@ class Background:
     def tfidf(self, a: list[str], b: list[str]) -> np.ndarray:
         """IDF-weighted term cosines of the texts a against the texts b, over the terms both sides
         use only (so memory follows the shared vocabulary, not the corpus's)."""
-        wa = [self.terms._weights(t.split()) for t in a]
-        wb = [self.terms._weights(t.split()) for t in b]
+        wa = [self.terms.unit_weights(t.split()) for t in a]
+        wb = [self.terms.unit_weights(t.split()) for t in b]
         shared = sorted({i for ids, _ in wa for i in ids} & {i for ids, _ in wb for i in ids})
         column = {t: n for n, t in enumerate(shared)}
         out = []
@@ -135,21 +134,12 @@ class Background:
             out.append(m)
         return np.clip(out[0] @ out[1].T, 0.0, 1.0).astype(np.float32)
 
-    def term_vectors(self, norm: list[str]) -> np.ndarray:
-        """Unit TF-IDF rows over this background's vocabulary (words it does not know lengthen a
-        text, as in TermIndex)."""
-        out = np.zeros((len(norm), len(self.terms.vocabulary)), dtype=np.float32)
-        for r, text in enumerate(norm):
-            ids, weights = self.terms._weights(text.split())
-            out[r, ids] = weights
-        return out
-
 
 @lru_cache(maxsize=1)
 def _vocab_size() -> int:
-    from positions.embed import _model
+    from positions.embed import load_model
 
-    return int(_model().embedding.shape[0])
+    return int(load_model().embedding.shape[0])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -201,10 +191,10 @@ def _row_margin(m: np.ndarray) -> np.ndarray:
 
 def base_features(q: Texts, k: Texts, bg: Background) -> dict[str, np.ndarray]:
     """The pair features of every query against every candidate, with row margins."""
-    from positions.match import lexical_matrix
+    from positions.scoring import fuzzy_matrix
 
     tfidf = bg.tfidf(q.norm, k.norm)
-    fuzzy = lexical_matrix(q.norm, k.norm)
+    fuzzy = fuzzy_matrix(q.norm, k.norm)
     f = {"tfidf": tfidf.astype(np.float32), "fuzzy": fuzzy}
     f["lexical"] = ((1 - LEXICAL_FUZZY) * tfidf + LEXICAL_FUZZY * fuzzy).astype(np.float32)
     f["cosine"] = (q.vectors @ k.vectors.T).astype(np.float32)

@@ -6,27 +6,31 @@ each at a file, line and column.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
+import tempfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from positions.errors import (
     CorpusError,
     Problem,
+    RefusedError,
     UsageError,
     did_you_mean,
     display_path,
     unknown_name_message,
 )
+from positions.ids import STATEMENT_REF_PATTERN, is_source_key, is_statement_ref, source_key_like
 from positions.yamlio import YamlProblems, load_yaml, locate
 
 ENV_VAR = "POSITIONS_DATA"
 TOPICS_FILE = "topics.yaml"
 SOURCES_DIR = "sources"
 LINKS_FILE = "links.yaml"
-_SOURCE_KEY_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,25 @@ def find_data_dir(option: str | Path | None = None, label: str = "--data") -> Da
     return DataDir(packaged_data_dir(), "packaged")
 
 
+def require_writable(data_dir: Any) -> Path:
+    """The folder of a corpus that may be changed; RefusedError for the packaged corpus."""
+    if not data_dir.writable and data_dir.origin == "installed-checkout":
+        raise RefusedError(
+            f"the corpus in use is the data/ folder of the checkout positions is installed from "
+            f"({data_dir.path}), found only because no corpus was named; it is not changed from another "
+            "folder. Copy it with 'positions init DIR', then point at the copy with '--data DIR' or "
+            "'export POSITIONS_DATA=DIR' (or run the command inside the checkout to change it there)"
+        )
+    if not data_dir.writable:
+        raise RefusedError(
+            f"the corpus in use is the one packaged with positions ({data_dir.path}); it is "
+            "replaced on every upgrade, so it is not edited in place. Copy it with "
+            "'positions init DIR', then point at the copy with '--data DIR' or "
+            "'export POSITIONS_DATA=DIR'"
+        )
+    return Path(data_dir.path)
+
+
 def _cwd() -> Path | None:
     try:
         return Path.cwd()
@@ -101,7 +124,8 @@ def source_files(root: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix.lower() in (".yaml", ".yml") and not p.name.startswith("."))
 
 
-def _inside(root: Path, path: Path) -> bool:
+def inside(root: Path, path: Path) -> bool:
+    """Whether path, links resolved, lies in the folder root (a link out of a corpus is not read)."""
     try:
         path.resolve().relative_to(root.resolve())
         return True
@@ -128,12 +152,13 @@ def _pydantic_problems(exc: Any, data: Any, shown: str, describe) -> list[Proble
                 f" (allowed: {', '.join(known)})" if known else "")
         else:
             at = locate(data, loc)
-            message = _friendly(err, loc)
+            message = field_message(err, loc)
         problems.append(Problem(shown, at.line, at.column, describe.where(loc), message))
     return problems
 
 
-def _friendly(err: dict, loc: tuple) -> str:
+def field_message(err: dict, loc: tuple) -> str:
+    """A pydantic validation error (`err`, at `loc`) as a plain message about the field."""
     kind, field = err["type"], loc[-1] if loc else ""
     if isinstance(field, int) and len(loc) > 1:  # an item of a list: name the list
         field = f"{loc[-2]} item {field + 1}"
@@ -248,9 +273,7 @@ class ParsedFiles:
         key = self.key(model, text)
         stored = self.entries.get(key)
         if stored is None:
-            from positions.seed import parsed_entries
-
-            stored = parsed_entries().get(key)
+            stored = seed_parsed_entries().get(key)
             if stored is not None:  # kept in the user cache from now on
                 self.entries[key] = stored
                 self.dirty = True
@@ -276,7 +299,7 @@ class ParsedFiles:
             return
         import json
 
-        from positions.cache import write_atomic
+        from positions.safe_write import write_atomic
 
         # keep what this corpus used, plus a bounded number of others (another corpus, older edits)
         others = [k for k in sorted(self.entries) if k not in self.used][:500]
@@ -288,6 +311,26 @@ class ParsedFiles:
 
 
 _NO_CACHE = ParsedFiles(enabled=False)
+
+# The parsed shipped corpus, built into the package by `python -m positions.seed`.
+SEED_PARSED_FILE = Path(__file__).resolve().parent / "seed" / "parsed.json"
+
+
+@lru_cache(maxsize=1)
+def seed_parsed_entries() -> dict[str, str]:
+    """Key -> validated JSON of the shipped corpus files, as ParsedFiles keeps them (empty when the
+    seed is missing or from another version)."""
+    import json
+
+    from positions import __version__
+
+    try:
+        seed = json.loads(SEED_PARSED_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(seed, dict) or seed.get("version") != __version__ or not isinstance(seed.get("entries"), dict):
+        return {}
+    return {k: v for k, v in seed["entries"].items() if isinstance(v, str)}
 
 
 def _load_file(path: Path, model: Any, list_field: str, cache: ParsedFiles = _NO_CACHE) -> tuple[Any, Any, list[Problem]]:
@@ -326,7 +369,7 @@ def load_topics(root: Path, cache: ParsedFiles = _NO_CACHE) -> tuple[list, Any, 
     from positions.models import TopicsFile
 
     path = root / TOPICS_FILE
-    if not _inside(root, path):
+    if not inside(root, path):
         return [], None, [Problem(display_path(path), 0, 0, "", "is a link to a file outside the corpus folder; copy the file in instead")]
     parsed, data, problems = _load_file(path, TopicsFile, "topics", cache)
     if parsed is None:
@@ -437,16 +480,16 @@ def load_source(path: Path, topic_keys: "StanceKeys | None", root: Path,
     shown = display_path(path)
     key = path.stem
     problems: list[Problem] = []
-    if not _inside(root, path):
+    if not inside(root, path):
         return None, [Problem(shown, 0, 0, "", "is a link to a file outside the corpus folder; copy the file in instead")]
     if path.suffix not in (".yaml", ".yml"):
         return None, [Problem(shown, 0, 0, "", (
             f"the file name ends in '{path.suffix}', which positions does not read as a source; rename it to "
             f"'{path.stem}{path.suffix.lower()}'"))]
-    if not _SOURCE_KEY_RE.match(key):
+    if not is_source_key(key):
         problems.append(Problem(shown, 0, 0, "", (
             f"source key '{key}' (the file name) is not a lowercase slug; rename the file to "
-            f"something like '{_slugify_key(key)}{path.suffix}'")))
+            f"something like '{source_key_like(key)}{path.suffix}'")))
     parsed, data, file_problems = _load_file(path, SourceFile, "statements", cache)
     if parsed is not None and data is None and _cross_check(parsed.model_dump(), shown, topic_keys):
         # A cache hit has no raw data, but the checks below run all the same (on the parsed values):
@@ -494,21 +537,11 @@ def _cross_check(data: dict, shown: str, known: StanceKeys | None) -> list[Probl
     return problems
 
 
-def _slugify_key(text: str) -> str:
-    import unicodedata
-
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()  # é -> e
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    if not slug or not slug[0].isalpha():
-        slug = "source-" + slug
-    return slug
-
-
 def load_corpus(root: str | Path, use_cache: bool = False, parsed_files: "ParsedFiles | None" = None) -> Any:
     """Load and validate a corpus folder; raise CorpusError listing every problem.
 
     With use_cache, files unchanged since a previous valid load (or shipped unchanged with the
-    package: positions.seed) are not parsed again.
+    package: positions/seed/) are not parsed again.
     """
     from positions.models import Corpus
 
@@ -552,7 +585,7 @@ def load_links(root: Path, sources: list, file_keys: set[str], cache: ParsedFile
 
     path = root / LINKS_FILE
     shown = display_path(path)
-    if not _inside(root, path):
+    if not inside(root, path):
         return [], [Problem(shown, 0, 0, "", "is a link to a file outside the corpus folder; copy the file in instead")]
     ids = {s.key: {st.id for st in s.data.statements} for s in sources}
     parsed, data, problems = _load_file(path, LinksFile, "links", cache)
@@ -571,8 +604,6 @@ def load_links(root: Path, sources: list, file_keys: set[str], cache: ParsedFile
 def _check_links(data: dict, shown: str, ids: dict[str, set[str]], file_keys: set[str]) -> list[Problem]:
     """What the model cannot check: both statements exist, in two sources, one decision per pair.
     Runs on the raw data so these problems are listed alongside any field errors."""
-    from positions.models import STATEMENT_REF_PATTERN
-
     ref_re = re.compile(STATEMENT_REF_PATTERN)
     problems = []
     first: dict[frozenset, int] = {}
@@ -627,8 +658,6 @@ def require_sources(corpus: Any, keys: list[str]) -> list[str]:
 
 def require_statement(corpus: Any, ref: str) -> Any:
     """The statement SOURCE/ID, checked against the corpus; UsageError with a did-you-mean hint."""
-    from positions.models import is_statement_ref
-
     if not is_statement_ref(ref):
         raise UsageError(f"'{ref}' is not a statement reference; write SOURCE/ID, e.g. alliance/publicly-owned-service")
     source = ref.partition("/")[0]
@@ -663,3 +692,54 @@ def corpus_hash(corpus: Any) -> str:
             digest.update(path.name.encode())
             digest.update(path.read_bytes().replace(b"\r\n", b"\n"))
     return digest.hexdigest()[:12]
+
+
+# -- would-be file contents, checked by the loader before they are written -----------------------
+
+
+def _probe_problems_placed(problems: list[Problem], tmp_shown: str, shown: str) -> CorpusError:
+    return CorpusError([
+        dataclasses.replace(p, path=shown, message=p.message.replace(tmp_shown, shown)) for p in problems
+    ])
+
+
+def validate_source_text(text: str, path: Path, topic_keys: Any) -> Any:
+    """Validate a source file's would-be content with the loader (`load_source`); return the
+    Source, or raise CorpusError with the loader's messages, placed in `path`."""
+    shown = display_path(path)
+    with tempfile.TemporaryDirectory(prefix="positions-check-") as tmp:
+        probe = Path(tmp) / path.name
+        probe.write_bytes(text.encode("utf-8"))
+        tmp_shown = display_path(probe)
+        keys = topic_keys if topic_keys is None or isinstance(topic_keys, StanceKeys) else StanceKeys.of(topic_keys)
+        source, problems = load_source(probe, keys, Path(tmp))
+    if problems:
+        raise _probe_problems_placed(problems, tmp_shown, shown)
+    return dataclasses.replace(source, path=str(path))
+
+
+def validate_links_text(text: str, path: Path, corpus: Any) -> list:
+    """Validate links.yaml's would-be content with the loader (`load_links`) against the corpus;
+    return the links, or raise CorpusError with the loader's messages, placed in `path`."""
+    shown = display_path(path)
+    with tempfile.TemporaryDirectory(prefix="positions-check-") as tmp:
+        probe = Path(tmp) / LINKS_FILE
+        probe.write_bytes(text.encode("utf-8"))
+        tmp_shown = display_path(probe)
+        links, problems = load_links(Path(tmp), list(corpus.sources), set(corpus.source_keys))
+    if problems:
+        raise _probe_problems_placed(problems, tmp_shown, shown)
+    return links
+
+
+def validated(model: Any, fields: dict[str, Any], option_of: Any) -> Any:
+    """`fields` validated by a pydantic model; UsageError naming the command-line option of the
+    first bad field (`option_of(loc)`: loc is the field's location, () for the whole record)."""
+    from pydantic import ValidationError
+
+    try:
+        return model.model_validate(fields)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err["loc"])
+        raise UsageError(f"{option_of(loc)}: {field_message(err, loc)}")

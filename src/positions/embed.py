@@ -16,10 +16,13 @@ import numpy as np
 MODEL_ID = "wordllama-0.4.0.post1-l2_supercat-256"
 DIM = 256
 EMBED_BATCH = 512  # texts per model call: progress is reported between batches
+# The embeddings of the shipped statements, built into the package by `python -m positions.seed`.
+SEED_EMBEDDINGS_FILE = Path(__file__).resolve().parent / "seed" / "embeddings.npz"
 
 
 @lru_cache(maxsize=1)
-def _model():
+def load_model():
+    """The WordLlama model, loaded once from the installed wheel (never downloaded)."""
     import wordllama
     from wordllama import WordLlama
 
@@ -31,8 +34,21 @@ def embed_uncached(texts: list[str]) -> np.ndarray:
     """Unit vectors, one row per text (float32)."""
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
-    vectors = _model().embed(texts, norm=True)
+    vectors = load_model().embed(texts, norm=True)
     return np.asarray(vectors, dtype=np.float32)
+
+
+@lru_cache(maxsize=1)
+def seed_embeddings() -> dict:
+    """Text key -> embedding of the shipped statements (empty when missing or unreadable)."""
+    try:
+        with np.load(SEED_EMBEDDINGS_FILE, allow_pickle=False) as npz:
+            keys, vectors = npz["keys"], npz["vectors"]
+    except Exception:  # a damaged seed only costs time
+        return {}
+    if vectors.ndim != 2 or vectors.shape[1] != DIM or len(keys) != len(vectors):
+        return {}
+    return {str(k): v for k, v in zip(keys, vectors)}
 
 
 def text_key(text: str) -> str:
@@ -68,9 +84,7 @@ class EmbeddingStore:
         keys = [text_key(t) for t in texts]
         missing = sorted({k: t for k, t in zip(keys, texts) if k not in self._vectors}.items())
         if missing and self.path is not None:
-            from positions.seed import embedding_entries
-
-            seeded = embedding_entries()
+            seeded = seed_embeddings()
             found = [(k, t) for k, t in missing if k in seeded]
             for k, _ in found:
                 self._vectors[k] = seeded[k]
@@ -96,7 +110,7 @@ class EmbeddingStore:
         """Write the cache back if it changed; failures to write are ignored (it is only a cache)."""
         if self.path is None or not self._dirty:
             return
-        from positions.cache import write_atomic
+        from positions.safe_write import write_atomic
 
         items = sorted(self._vectors.items())
         if keep is not None:

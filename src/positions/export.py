@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from positions.errors import FilesystemError, RefusedError, UsageError, printable
-from positions.models import STANCES
+from positions.vocabulary import RELATION_ORDER, STANCES
 
 if TYPE_CHECKING:
     from positions.match import Comparison
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 
 SCHEMA_VERSION = 1
 LIST_SEPARATOR = "; "  # joins list cells (authors, aliases, a pair's propositions)
-RELATION_ORDER = {"disagree": 0, "agree": 1, "related": 2}
 # The FTS5 module name; a test swaps it for a missing one to take the no-FTS5 path for real.
 FTS_MODULE = "fts5"
 FTS_TABLE = "statements_fts"
@@ -301,7 +300,7 @@ def check_destination(path: Path, kind: ExportFormat) -> None:
     if kind is ExportFormat.csv:
         _folder_target(path)
         return
-    from positions.cache import corpus_file_kind
+    from positions.safe_write import corpus_file_kind
 
     target = Path(os.path.realpath(path)) if path.is_symlink() else path
     _check_parent(target, printable(str(path)))

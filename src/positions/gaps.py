@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Collection
 
 from positions.quotes import Quote, quote_of
 from positions.stances import SourcePosition, source_position
+from positions.vocabulary import SIDES
 
 if TYPE_CHECKING:
     from positions.models import Corpus
@@ -111,7 +112,7 @@ def find_gaps(corpus: "Corpus", reference: str, others: list[str],
             items = []
             for t in theirs:
                 for ref, stance in t.statements:
-                    if stance in ("support", "oppose", "mixed") and ref not in listed_a:
+                    if stance in SIDES and ref not in listed_a:
                         listed_a.add(ref)
                         items.append(GapItem(quote_of(corpus.statement(ref), names), sides(ref), ()))  # type: ignore[arg-type]
             if items:
@@ -121,7 +122,7 @@ def find_gaps(corpus: "Corpus", reference: str, others: list[str],
                                  for t in theirs for ref, stance in t.statements)
             items = []
             for ref, stance in mine.statements:
-                if stance in ("support", "oppose", "mixed") and ref not in listed_b:
+                if stance in SIDES and ref not in listed_b:
                     listed_b.add(ref)
                     items.append(GapItem(quote_of(corpus.statement(ref), names), sides(ref), counterparts))  # type: ignore[arg-type]
             if items:

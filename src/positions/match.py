@@ -1,19 +1,8 @@
-"""Scoring, aligning and relating statements across sources.
+"""Aligning and relating statements across sources, and searching them with free text.
 
-Three signals score every cross-source pair of statements in [0, 1]:
-
-* lexical  - on normalised text (folded, British spellings, abbreviations expanded from the topic
-             aliases, stop words removed, stemmed): mostly the cosine of IDF-weighted term vectors
-             (tfidf.py), so rare shared words count for more than common ones; partly (share
-             `Weights.fuzzy`) rapidfuzz's mean of token_sort_ratio and a length-guarded
-             token_set_ratio, which tolerates misspellings and inflections the stemmer misses.
-* semantic - cosine of WordLlama static sentence embeddings after removing the corpus's common
-             direction (the mean embedding, shrunk towards zero for small corpora): static
-             embeddings of any two sentences share a large component, and centring leaves the part
-             that tells them apart. Negative cosines count as 0.
-* topics   - overlap of the propositions the statements take stances on (cosine of the two sets);
-             when a statement has none, the topics (themes) its text mentions through the aliases
-             stand in, at a discount.
+Every cross-source pair of statements is scored by three signals in [0, 1], lexical, semantic
+and topics, defined once in scoring.py (`PairScorer`) and computed there over a whole source pair
+(a `Block`, with matrix products) or over a list of candidate pairs (`Pairs`).
 
 The *text similarity* of a pair is the lexical and semantic signals alone, in the proportion of
 their weights; the *combined score* (weights in `Weights`) adds the topic signal and ranks search
@@ -32,13 +21,28 @@ from typing import Iterable
 import numpy as np
 
 from positions.models import Corpus, StatementRef
-from positions.stances import StanceMatrix, pair_relation, stance_matrix
 from positions.progress import SILENT
+from positions.scoring import (
+    DEFAULT_WEIGHTS,
+    Block,
+    Pairs,
+    PairScorer,
+    Scored,
+    Signals,
+    Weights,
+    centred,
+    corpus_centre,
+    fuzzy_matrix,
+    semantic,
+    set_cosines,
+    word_count,
+)
+from positions.stances import StanceMatrix, pair_relation, stance_matrix
 from positions.text import Normaliser
 from positions.tfidf import TermIndex
 
 # Two statements that share no proposition are shown as related only when their text similarity
-# reaches this (see `Matcher.text_similarity`; chosen in benchmarks/README.md).
+# reaches this (see `PairScorer.text_similarity`; chosen in benchmarks/README.md).
 DEFAULT_THRESHOLD = 0.5
 # Each statement keeps this many of its closest partners among the statements of another source
 # that answer a proposition it answers.
@@ -49,33 +53,6 @@ RELATED_MUTUAL_K = 2
 MAX_RELATED = 2
 # Above this many pairs per source pair, lexical scores are computed for candidates only.
 DENSE_PAIR_LIMIT = 2_000_000
-
-
-@dataclass(frozen=True)
-class Weights:
-    # Chosen on the development gold set (benchmarks/alignment.py --sweep): the best balance of
-    # gold recall, relation accuracy and search recall@3 with no decoy aligned and a bounded volume.
-    lexical: float = 0.4
-    semantic: float = 0.2
-    topics: float = 0.4
-    concept_discount: float = 0.6
-    fuzzy: float = 0.1  # share of the lexical signal from rapidfuzz; the rest is IDF-weighted cosine
-
-    def describe(self) -> str:
-        return f"lexical {self.lexical:g}, semantic {self.semantic:g}, topics {self.topics:g}"
-
-
-DEFAULT_WEIGHTS = Weights()
-
-
-@dataclass(frozen=True)
-class Signals:
-    lexical: float
-    semantic: float
-    topics: float
-
-    def as_dict(self) -> dict:
-        return {"lexical": round(self.lexical, 3), "semantic": round(self.semantic, 3), "topics": round(self.topics, 3)}
 
 
 @dataclass(frozen=True)
@@ -110,115 +87,6 @@ class Hit:
     ref: StatementRef
     score: float
     signals: Signals
-
-
-# The corpus mean embedding is shrunk by n / (n + CENTRE_PRIOR) before it is removed, so that a
-# corpus of a handful of statements is barely centred (two centred vectors are always opposite).
-CENTRE_PRIOR = 20
-
-
-def centred(embeddings: np.ndarray, centre: np.ndarray) -> np.ndarray:
-    """Unit vectors after removing a common direction."""
-    out = embeddings - centre
-    out /= np.linalg.norm(out, axis=1, keepdims=True) + 1e-9
-    return out.astype(np.float32)
-
-
-def corpus_centre(embeddings: np.ndarray) -> np.ndarray:
-    n = len(embeddings)
-    if not n:
-        return np.zeros(embeddings.shape[1] if embeddings.ndim == 2 else 0, dtype=np.float32)
-    return (embeddings.mean(axis=0) * (n / (n + CENTRE_PRIOR))).astype(np.float32)
-
-
-def word_count(normalised: str) -> int:
-    return max(1, len(normalised.split()))
-
-
-def _lengths(texts: list[str], given: np.ndarray | None) -> np.ndarray:
-    if given is not None:
-        return np.asarray(given, dtype=np.float32)
-    return np.array([word_count(t) for t in texts], dtype=np.float32)
-
-
-def lexical_matrix(a_norm: list[str], b_norm: list[str], a_len: np.ndarray | None = None,
-                   b_len: np.ndarray | None = None) -> np.ndarray:
-    """rapidfuzz scores of every normalised text in a against every one in b, in [0, 1]
-    (a_len, b_len: their word counts, when already known)."""
-    from rapidfuzz import fuzz, process
-
-    if not a_norm or not b_norm:
-        return np.zeros((len(a_norm), len(b_norm)), dtype=np.float32)
-    a_len, b_len = _lengths(a_norm, a_len), _lengths(b_norm, b_len)
-    sort = process.cdist(a_norm, b_norm, scorer=fuzz.token_sort_ratio, dtype=np.float32, workers=-1)
-    tset = process.cdist(a_norm, b_norm, scorer=fuzz.token_set_ratio, dtype=np.float32, workers=-1)
-    ratio = np.minimum.outer(a_len, b_len) / np.maximum.outer(a_len, b_len)
-    return ((sort + tset * np.sqrt(ratio)) / 200.0).astype(np.float32)
-
-
-def lexical_pairwise(a_norm: list[str], b_norm: list[str], a_len: np.ndarray | None = None,
-                     b_len: np.ndarray | None = None) -> np.ndarray:
-    """rapidfuzz scores of a[k] against b[k] for each k, in [0, 1]."""
-    from rapidfuzz import fuzz, process
-
-    if not a_norm:
-        return np.zeros(0, dtype=np.float32)
-    a_len, b_len = _lengths(a_norm, a_len), _lengths(b_norm, b_len)
-    sort = process.cpdist(a_norm, b_norm, scorer=fuzz.token_sort_ratio, dtype=np.float32, workers=-1)
-    tset = process.cpdist(a_norm, b_norm, scorer=fuzz.token_set_ratio, dtype=np.float32, workers=-1)
-    ratio = np.minimum(a_len, b_len) / np.maximum(a_len, b_len)
-    return ((sort + tset * np.sqrt(ratio)) / 200.0).astype(np.float32)
-
-
-def semantic_matrix(a_emb: np.ndarray, b_emb: np.ndarray) -> np.ndarray:
-    """Semantic scores in [0, 1] from centred unit embeddings (rows of a against rows of b)."""
-    return np.clip(a_emb @ b_emb.T, 0.0, 1.0).astype(np.float32)
-
-
-def _set_cosines(a_rows: np.ndarray, b_rows: np.ndarray) -> np.ndarray:
-    """Cosine of 0/1 set rows of a against those of b (0 where either set is empty)."""
-    shared = a_rows @ b_rows.T
-    sizes = np.sqrt(np.outer(a_rows.sum(axis=1), b_rows.sum(axis=1)))
-    return np.divide(shared, sizes, out=np.zeros_like(shared), where=sizes > 0)
-
-
-def _row_set_cosines(a_rows: np.ndarray, b_rows: np.ndarray) -> np.ndarray:
-    """Cosine of the set in a_rows[k] with the set in b_rows[k] for each k."""
-    shared = np.einsum("ij,ij->i", a_rows, b_rows)
-    sizes = np.sqrt(a_rows.sum(axis=1) * b_rows.sum(axis=1))
-    return np.divide(shared, sizes, out=np.zeros_like(shared), where=sizes > 0)
-
-
-PAIR_CHUNK = 8192  # pairs whose embeddings are gathered at a time: large gathers cost page faults
-
-
-def _row_dots(rows: np.ndarray, pi: np.ndarray, pj: np.ndarray) -> np.ndarray:
-    """rows[pi[k]] . rows[pj[k]] for each k."""
-    out = np.empty(len(pi), dtype=np.float32)
-    for start in range(0, len(pi), PAIR_CHUNK):
-        end = start + PAIR_CHUNK
-        out[start:end] = np.einsum("ij,ij->i", rows[pi[start:end]], rows[pj[start:end]])
-    return out
-
-
-@dataclass(frozen=True)
-class Scored:
-    """Scored pairs of statements, as parallel arrays: statement i[k] against j[k]."""
-
-    i: np.ndarray
-    j: np.ndarray
-    combined: np.ndarray
-    lexical: np.ndarray
-    semantic: np.ndarray
-    topics: np.ndarray
-
-    def signals(self, n: int) -> Signals:
-        return Signals(float(self.lexical[n]), float(self.semantic[n]), float(self.topics[n]))
-
-    def where(self, mask: np.ndarray) -> "Scored":
-        """The pairs where mask is true."""
-        return Scored(self.i[mask], self.j[mask], self.combined[mask], self.lexical[mask], self.semantic[mask],
-                      self.topics[mask])
 
 
 def _rank_within(group: np.ndarray, other: np.ndarray, score: np.ndarray) -> np.ndarray:
@@ -282,11 +150,14 @@ class Matcher:
         self._clusters = None  # of the embeddings, for candidate pairs (built when first needed)
         self._score_caches: dict = {}
         self._links = corpus.links
-        self._suggester = None
+        self.scorer = PairScorer(weights, self.norm, self._word_counts, self.terms, lambda: self.embeddings,
+                                 self._curated_rows, self._either_rows)
 
     # -- signals ---------------------------------------------------------------------------
 
-    def _embedding_store(self):
+    def embedding_store(self):
+        """The embedding store of this matcher (embed.EmbeddingStore): in the user cache folder
+        unless use_cache is off."""
         if self._store is None:
             from positions.embed import MODEL_ID, EmbeddingStore
 
@@ -303,119 +174,16 @@ class Matcher:
     def embeddings(self) -> np.ndarray:
         """Centred unit embeddings of the statements (see `centred`)."""
         if self._embeddings is None:
-            store = self._embedding_store()
+            store = self.embedding_store()
             raw = store.embed([self.normaliser.expand(r.text) for r in self.refs], self.progress)
             store.save()
             self._centre = corpus_centre(raw)
             self._embeddings = centred(raw, self._centre)
         return self._embeddings
 
-    def _fuzzy_pairs(self, pi: np.ndarray, pj: np.ndarray) -> np.ndarray:
-        return lexical_pairwise([self.norm[i] for i in pi], [self.norm[j] for j in pj],
-                                self._word_counts[pi], self._word_counts[pj])
-
-    def _fuzzy_reach(self) -> float:
-        """The most the rapidfuzz part of the lexical signal can add to a combined score."""
-        return self.weights.lexical * self.weights.fuzzy
-
-    def _topic_matrix(self, ia: list[int], ib: list[int]) -> np.ndarray:
-        """Topic signal of statements ia against ib: cosine of the curated topic sets when both have
-        some, else the discounted cosine of curated-or-mentioned topics."""
-        cur = _set_cosines(self._curated_rows[ia], self._curated_rows[ib])
-        either = _set_cosines(self._either_rows[ia], self._either_rows[ib])
-        both = (self._curated_rows[ia].any(axis=1)[:, None]) & (self._curated_rows[ib].any(axis=1)[None, :])
-        return np.where(both, cur, self.weights.concept_discount * either).astype(np.float32)
-
-    def _topic_pairs(self, pi: np.ndarray, pj: np.ndarray) -> np.ndarray:
-        """The topic signal of pi[k] against pj[k] for each k."""
-        out = np.empty(len(pi), dtype=np.float32)
-        for start in range(0, len(pi), PAIR_CHUNK):
-            a, b = pi[start:start + PAIR_CHUNK], pj[start:start + PAIR_CHUNK]
-            ca, cb = self._curated_rows[a], self._curated_rows[b]
-            both = ca.any(axis=1) & cb.any(axis=1)
-            either = _row_set_cosines(self._either_rows[a], self._either_rows[b])
-            out[start:start + PAIR_CHUNK] = np.where(both, _row_set_cosines(ca, cb), self.weights.concept_discount * either)
-        return out
-
-    def score_block(self, ia: list[int], ib: list[int], floor: float | None = None, keep: np.ndarray | None = None
-                    ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-        """Combined scores and signal matrices for statements ia (rows) against ib (columns).
-
-        With a floor on the text similarity, rapidfuzz runs only on pairs that could reach it, and
-        on the pairs `keep` marks (the other signals are cheap matrix products); pairs left out then
-        carry a lexical signal without it.
-        """
-        w = self.weights
-        emb = self.embeddings
-        semantic = semantic_matrix(emb[ia], emb[ib])
-        tfidf = self.terms.matrix(ia, ib)
-        topics = self._topic_matrix(ia, ib)
-        share = w.fuzzy
-        fuzzy = np.zeros_like(tfidf)
-        if share and len(ia) and len(ib):
-            if floor is None:
-                fuzzy = lexical_matrix([self.norm[i] for i in ia], [self.norm[j] for j in ib],
-                                       self._word_counts[ia], self._word_counts[ib])
-            else:
-                need = self._text_without_fuzzy(tfidf, semantic) + self._fuzzy_reach() >= floor - 1e-6
-                xs, ys = np.nonzero(need if keep is None else need | keep)
-                fuzzy[xs, ys] = self._fuzzy_pairs(np.asarray(ia)[xs], np.asarray(ib)[ys])
-        lexical = ((1.0 - share) * tfidf + share * fuzzy).astype(np.float32)
-        combined = w.lexical * lexical + w.semantic * semantic + w.topics * topics
-        return combined, {"lexical": lexical, "semantic": semantic, "topics": topics}
-
-    def score_pairs(self, pi: np.ndarray, pj: np.ndarray, floor: float | None = None,
-                    keep: np.ndarray | None = None) -> "Scored":
-        """Combined scores and signals of pi[k] against pj[k] for each k; with a floor on the text
-        similarity, only the pairs that reach it or that `keep` marks (rapidfuzz runs only where it
-        could make the difference)."""
-        w = self.weights
-        pi, pj = np.asarray(pi, dtype=np.int64), np.asarray(pj, dtype=np.int64)
-        emb = self.embeddings
-        semantic = np.clip(_row_dots(emb, pi, pj), 0.0, 1.0)
-        tfidf = self.terms.pairwise(pi, pj)
-        topics = self._topic_pairs(pi, pj)
-        share = w.fuzzy
-        fuzzy = np.zeros_like(tfidf)
-        if share and len(pi):
-            if floor is None:
-                fuzzy = self._fuzzy_pairs(pi, pj)
-            else:
-                need = self._text_without_fuzzy(tfidf, semantic) + self._fuzzy_reach() >= floor - 1e-6
-                need = np.flatnonzero(need if keep is None else need | keep)
-                fuzzy[need] = self._fuzzy_pairs(pi[need], pj[need])
-        lexical = ((1.0 - share) * tfidf + share * fuzzy).astype(np.float32)
-        combined = (w.lexical * lexical + w.semantic * semantic + w.topics * topics).astype(np.float32)
-        scored = Scored(pi, pj, combined, lexical, semantic, topics)
-        if floor is None:
-            return scored
-        kept = self.text_similarity(lexical, semantic).astype(np.float64) >= floor
-        return scored.where(kept if keep is None else kept | keep)
-
     def text_similarity(self, lexical: np.ndarray, semantic: np.ndarray) -> np.ndarray:
-        """How alike two texts are, in [0, 1]: the lexical and semantic signals in the proportion of
-        their weights (the topic signal left out)."""
-        w = self.weights
-        total = w.lexical + w.semantic
-        if not total:  # a topics-only scorer (benchmarks): no text signal at all
-            return np.zeros_like(np.asarray(lexical, dtype=np.float32))
-        return ((w.lexical * lexical + w.semantic * semantic) / total).astype(np.float32)
-
-    def _text_without_fuzzy(self, tfidf: np.ndarray, semantic: np.ndarray) -> np.ndarray:
-        """The text similarity less its rapidfuzz part: a lower bound of it, within `_fuzzy_reach`."""
-        w = self.weights
-        return (w.lexical * (1.0 - w.fuzzy) * tfidf + w.semantic * semantic) / max(w.lexical + w.semantic, 1e-9)
-
-    def _without_fuzzy(self, tfidf: np.ndarray, semantic: np.ndarray, topics: np.ndarray) -> np.ndarray:
-        """The combined score less its rapidfuzz part: a lower bound of it, within `_fuzzy_reach`."""
-        w = self.weights
-        return w.lexical * ((1.0 - w.fuzzy) * tfidf) + w.semantic * semantic + w.topics * topics
-
-    def cheap_block(self, ia: list[int], ib: list[int]) -> np.ndarray:
-        """`_without_fuzzy` of ia (rows) against ib (columns)."""
-        emb = self.embeddings
-        return self._without_fuzzy(self.terms.matrix(ia, ib), semantic_matrix(emb[ia], emb[ib]),
-                                   self._topic_matrix(ia, ib)).astype(np.float32)
+        """How alike two texts are, in [0, 1] (`PairScorer.text_similarity`)."""
+        return self.scorer.text_similarity(lexical, semantic)
 
     def candidate_pairs(self, ia: list[int], ib: list[int]) -> tuple[np.ndarray, np.ndarray]:
         """The likeliest pairs only, for source pairs too large to score every pair (candidates.py
@@ -437,7 +205,7 @@ class Matcher:
         for t in range(side_a.shape[1]):
             rows, cols = ia_a[side_a[:, t] > 0], ib_a[side_b[:, t] > 0]
             if len(rows) and len(cols):
-                scores = self.cheap_block(rows.tolist(), cols.tolist())
+                scores = self.scorer.cheap(Block(rows, cols))
                 codes.append(candidates.block_top_codes(scores, rows, cols, candidates.PER_TOPIC, n))
         pairs = np.unique(np.concatenate(codes))
         return pairs // n, pairs % n
@@ -487,7 +255,7 @@ class Matcher:
         for (ra, rb), (decision, _) in decisions.items():
             if decision == "confirmed":
                 i, j = self.position[ra], self.position[rb]
-                one = self.score_pairs(np.array([i]), np.array([j]))
+                one = self.scorer.score(Pairs.of([i], [j]))
                 kept.append((i, j, float(self.text_similarity(one.lexical, one.semantic)[0]), one.signals(0)))
         pairs = []
         for i, j, score, sig in kept:
@@ -508,7 +276,7 @@ class Matcher:
         result = SourcePairComparison(first, second, tuple(pairs), only_a, only_b)
         return result if first == a else _swap(result)
 
-    def _capped(self, scored: "Scored", score: np.ndarray, picked: np.ndarray, cap: int) -> list[int]:
+    def _capped(self, scored: Scored, score: np.ndarray, picked: np.ndarray, cap: int) -> list[int]:
         """The picked pairs, best first (ties by the statements' refs), each statement in at most cap."""
         rank = self._ref_rank
         picked = picked[np.lexsort((rank[scored.j[picked]], rank[scored.i[picked]], -score[picked]))]
@@ -523,7 +291,7 @@ class Matcher:
             out.append(n)
         return out
 
-    def _scores_kept(self, first: str, second: str, ia: list[int], ib: list[int], floor: float) -> "Scored":
+    def _scores_kept(self, first: str, second: str, ia: list[int], ib: list[int], floor: float) -> Scored:
         """The scored pairs of two sources that take sides on a shared proposition or whose text
         similarity reaches the floor; read from the score cache when the source pair is large and
         an earlier run saved them (score_cache.py)."""
@@ -534,7 +302,7 @@ class Matcher:
             saved = cache.get(first, second, len(self.refs))
             if saved is not None:
                 return Scored(**saved)
-        scored = self._candidate_scores(ia, ib, floor)
+        scored = self.candidate_scores(ia, ib, floor)
         text = self.text_similarity(scored.lexical, scored.semantic).astype(np.float64)
         scored = scored.where((text >= floor) | self.shares_side(scored.i, scored.j))
         if cache is not None:
@@ -557,22 +325,17 @@ class Matcher:
             self._score_caches[floor] = score_cache.ScoreCache(cache_dir(), score_cache.scores_key(parts))
         return self._score_caches[floor]
 
-    def _candidate_scores(self, ia: list[int], ib: list[int], floor: float | None = None) -> "Scored":
+    def candidate_scores(self, ia: list[int], ib: list[int], floor: float | None = None) -> Scored:
         """Scores of every pair of the two sources, or of the candidate pairs when there are too
         many; the floor (on text similarity) lets scoring skip rapidfuzz where it cannot lift a
-        pair to the floor, except on pairs that take sides on a shared proposition."""
+        pair to the floor, except on pairs that take sides on a shared proposition. Pairs below
+        the floor stay in: `_scores_kept` leaves them out."""
         if len(ia) * len(ib) > DENSE_PAIR_LIMIT:
             pi, pj = self.candidate_pairs(ia, ib)
-            return self.score_pairs(pi, pj, floor=floor, keep=self.shares_side(pi, pj))
-        if not ia or not ib:
-            return self.score_pairs(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
-        pi = np.repeat(np.asarray(ia, dtype=np.int64), len(ib))
-        pj = np.tile(np.asarray(ib, dtype=np.int64), len(ia))
-        keep = self.shares_side(pi, pj).reshape(len(ia), len(ib))
-        combined, sig = self.score_block(ia, ib, floor, keep)
-        # pairs below the floor stay in: _scores_kept leaves them out, with the candidates' too
-        return Scored(pi, pj, combined.reshape(-1), sig["lexical"].reshape(-1), sig["semantic"].reshape(-1),
-                      sig["topics"].reshape(-1))
+            return self.scorer.score(Pairs(pi, pj), floor=floor, keep=self.shares_side(pi, pj))
+        block = Block.of(ia, ib)
+        keep = self.shares_side(*block.flat()).reshape(block.shape)
+        return self.scorer.score(block, floor, keep)
 
     def _link_decisions(self, first: str, second: str) -> dict[tuple[str, str], tuple[str, str | None]]:
         """Curators' decisions between two sources, keyed (ref in first, ref in second)."""
@@ -597,26 +360,26 @@ class Matcher:
         q_norm = self.normaliser.normalised(query)
         q_concepts = self.normaliser.concepts_of_terms(q_norm.split())
         emb = self.embeddings
-        q_emb = centred(self._embedding_store().embed([self.normaliser.expand(query)]), self._centre)
-        semantic = semantic_matrix(q_emb, emb[idx])[0]
+        q_emb = centred(self.embedding_store().embed([self.normaliser.expand(query)]), self._centre)
+        semantic_ = semantic(q_emb @ emb[idx].T)[0]
         tfidf = self.terms.query(q_norm.split(), idx)
         topics = w.concept_discount * self._concept_cosines(q_concepts, idx)
         fuzzy = np.zeros_like(tfidf)
         if w.fuzzy:
             # rapidfuzz only where it could lift a statement into the top `limit`
-            cheap = self._without_fuzzy(tfidf, semantic, topics)
+            cheap = self.scorer.without_fuzzy(tfidf, semantic_, topics)
             need = np.arange(len(idx))
             if len(idx) > limit:
                 kth = np.partition(cheap, len(idx) - limit)[len(idx) - limit]
-                need = np.flatnonzero(cheap + self._fuzzy_reach() >= kth - 1e-6)
+                need = np.flatnonzero(cheap + self.scorer.fuzzy_reach() >= kth - 1e-6)
             chosen = [idx[n] for n in need]
-            fuzzy[need] = lexical_matrix([q_norm], [self.norm[i] for i in chosen],
-                                         np.array([word_count(q_norm)], dtype=np.float32), self._word_counts[chosen])[0]
-        lexical = ((1.0 - w.fuzzy) * tfidf + w.fuzzy * fuzzy).astype(np.float32)
-        combined = w.lexical * lexical + w.semantic * semantic + w.topics * topics
+            fuzzy[need] = fuzzy_matrix([q_norm], [self.norm[i] for i in chosen],
+                                       np.array([word_count(q_norm)], dtype=np.float32), self._word_counts[chosen])[0]
+        lexical = self.scorer.lexical(tfidf, fuzzy)
+        combined = w.lexical * lexical + w.semantic * semantic_ + w.topics * topics
         order = np.lexsort((self._ref_rank[idx], -combined))[:limit]
         return [Hit(self.refs[idx[n]], round(float(combined[n]), 4),
-                    Signals(float(lexical[n]), float(semantic[n]), float(topics[n]))) for n in order.tolist()]
+                    Signals(float(lexical[n]), float(semantic_[n]), float(topics[n]))) for n in order.tolist()]
 
     def _concept_cosines(self, concepts: frozenset[str], idx: list[int]) -> np.ndarray:
         """Cosine of a topic set against each statement's curated-or-mentioned topics."""
@@ -625,17 +388,7 @@ class Matcher:
         rows = self._either_rows[idx]
         known = [k for k in concepts if k in self._topic_column]
         shared = rows[:, [self._topic_column[k] for k in known]].sum(axis=1) if known else np.zeros(len(idx))
-        size = rows.sum(axis=1)
-        return np.where(size > 0, shared / np.sqrt(np.maximum(size, 1) * len(concepts)), 0.0).astype(np.float32)
-
-    def suggest_topics(self, text: str, limit: int = 3) -> list[tuple[str, float]]:
-        """The likeliest propositions for a new statement, with their scores in [0, 1]: the
-        suggester's ranking (positions.suggest.Suggester, which also gives stances and evidence)."""
-        if self._suggester is None:
-            from positions.suggest import Suggester
-
-            self._suggester = Suggester(self.corpus, self)
-        return [(s.key, s.score) for s in self._suggester.suggest(text, limit=limit)]
+        return set_cosines(shared, rows.sum(axis=1) * len(concepts)).astype(np.float32)
 
 
 def _swap(c: SourcePairComparison) -> SourcePairComparison:

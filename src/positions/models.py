@@ -6,18 +6,14 @@ import datetime as _dt
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
-STANCES = ("support", "oppose", "mixed", "neutral")
-Stance = Literal["support", "oppose", "mixed", "neutral"]
-# The stances that answer a proposition; `neutral` (older corpora: "touches it without taking a
-# side") answers nothing, so it never makes two statements comparable.
-SIDES = ("support", "oppose", "mixed")
+from positions.ids import SLUG_PATTERN, STATEMENT_REF_PATTERN, is_statement_ref
+from positions.vocabulary import DECISIONS, RELATIONS, SIDES, Decision, Relation, Stance
 
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-SOURCE_KEY_PATTERN = r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$"
+
 MAX_TEXT_CHARS = 10_000
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
@@ -188,15 +184,6 @@ class SourceFile(_Strict):
         return value
 
 
-DECISIONS = ("confirmed", "rejected")
-LINK_RELATIONS = ("agree", "disagree", "related")
-STATEMENT_REF_PATTERN = r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*/[a-z0-9]+(?:-[a-z0-9]+)*$"
-_STATEMENT_REF_RE = re.compile(STATEMENT_REF_PATTERN)
-
-
-def is_statement_ref(text: str) -> bool:
-    """Whether text is written as SOURCE/ID."""
-    return bool(_STATEMENT_REF_RE.match(text))
 
 
 _ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -209,9 +196,9 @@ class Link(_Strict):
         description="One statement, as SOURCE/ID.")
     b: Annotated[str, StringConstraints(pattern=STATEMENT_REF_PATTERN, max_length=200)] = Field(
         description="The other statement, from another source, as SOURCE/ID.")
-    decision: Literal["confirmed", "rejected"] = Field(
+    decision: Decision = Field(
         description="confirmed: always align the pair; rejected: never align it.")
-    relation: Literal["agree", "disagree", "related"] | None = Field(
+    relation: Relation | None = Field(
         None, description="For a confirmed pair: overrides the relation derived from the stances.")
     reason: str | None = Field(None, max_length=MAX_TEXT_CHARS, description="Why the curator decided so.")
     reviewer: str | None = Field(None, max_length=200, description="Who decided.")
@@ -220,7 +207,7 @@ class Link(_Strict):
     @field_validator("a", "b", mode="before")
     @classmethod
     def _ref_shape(cls, value: object) -> object:
-        if isinstance(value, str) and not _STATEMENT_REF_RE.match(value.strip()):
+        if isinstance(value, str) and not is_statement_ref(value.strip()):
             raise ValueError(f"'{value}' is not a statement reference; write SOURCE/ID, e.g. 'alliance/publicly-owned-service'")
         return value
 
@@ -234,7 +221,7 @@ class Link(_Strict):
     @field_validator("relation", mode="before")
     @classmethod
     def _relation_word(cls, value: object) -> object:
-        if isinstance(value, str) and value not in LINK_RELATIONS:
+        if isinstance(value, str) and value not in RELATIONS:
             raise ValueError(f"'{value}' is not a relation; use agree, disagree or related")
         return value
 

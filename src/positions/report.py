@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from positions.models import SIDES
+from positions.vocabulary import SIDES
 from positions.quotes import PairView, Quote, pair_view, quote_of
 from positions.stances import (
     SILENT,
@@ -50,7 +50,6 @@ FINDING_WORDS = {"disagree": "disagree", "agree": "agree", "mixed": "mixed", "on
 RELATION_SHOWS = {"disagree": ("disagree",), "agree": ("agree",), "related": ()}
 
 SYMBOLS = {"support": "+", "oppose": "−", "mixed": "±", "neutral": "○", SILENT: "∅", UNCURATED: "·", SPLIT: "◐"}
-STANCE_WORDS = {UNCURATED: "not curated"}
 LEGEND = (
     ("support", "supports the proposition"),
     ("oppose", "opposes it"),
@@ -68,8 +67,22 @@ HOW_READ = ("Two statements are compared only when both take a side on the same 
             "is verbatim; its reference (source/id) opens it with 'positions show'.")
 
 
-def stance_word(stance: str) -> str:
-    return STANCE_WORDS.get(stance, stance)
+# What a --relation filter left out, by finding (or "related"): singular and plural.
+HIDDEN_WORDS = {"disagree": ("disagreement", "disagreements"), "agree": ("agreement", "agreements"),
+                "mixed": ("proposition with only mixed positions", "propositions with only mixed positions"),
+                "one": ("position of one source only", "positions of one source only"),
+                "related": ("related pair", "related pairs")}
+
+
+def summary_head(kind: str, n: int) -> str:
+    """The head of a summary line of a kind other than "only": 'Disagree on 3 propositions'."""
+    return {"disagree": f"Disagree on {n} proposition{'s' if n != 1 else ''}", "agree": f"Agree on {n}",
+            "mixed": f"Only mixed positions on {n}"}[kind]
+
+
+def hidden_parts(report: "Report") -> list[str]:
+    """'2 disagreements', '1 related pair', ...: what the --relation filter left out."""
+    return [f"{n} {HIDDEN_WORDS[k][n != 1]}" for k, n in report.hidden.items() if n]
 
 
 def alignment_rule(threshold: float) -> str:

@@ -1,6 +1,6 @@
 """Reviewing the matcher's suggestions: the queue of pairs still to decide, and the decision keys.
 
-The decisions themselves are written by `positions.edit.record_link`.
+The decisions themselves are written by `positions.links_file.record_link`.
 """
 
 from __future__ import annotations

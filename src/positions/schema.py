@@ -74,7 +74,7 @@ def schema_filename(kind: str) -> str:
 
 def write_schemas(root: Path) -> list[Path]:
     """Write every schema to ROOT/schema/ (atomically); return the paths written."""
-    from positions.cache import write_atomic
+    from positions.safe_write import write_atomic
 
     written = []
     for kind in KINDS:

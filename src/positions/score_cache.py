@@ -67,7 +67,7 @@ class ScoreCache:
 
     def put(self, first: str, second: str, arrays: dict[str, np.ndarray]) -> None:
         """Save (atomically), then delete the files of older corpus versions; failures are ignored."""
-        from positions.cache import write_atomic
+        from positions.safe_write import write_atomic
 
         buf = io.BytesIO()
         small = {name: arrays[name].astype(np.int32) if name in ("i", "j") else arrays[name].astype(np.float32)

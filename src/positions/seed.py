@@ -1,10 +1,11 @@
-"""Caches of the shipped corpus built into the package, so that the first run after installing
-needs neither YAML parsing nor the embedding model for it.
+"""Building the caches of the shipped corpus that are built into the package (positions/seed/),
+so that the first run after installing needs neither YAML parsing nor the embedding model for it.
 
 The entries use the same content-hash keys as the user cache (corpus.ParsedFiles,
-embed.EmbeddingStore), so an edited file or statement simply misses and is parsed or embedded as
-usual: a seed can make a run slower when stale, never wrong. tests/test_seed.py fails when the
-seed no longer covers data/; rebuild it with
+embed.EmbeddingStore), which read them (corpus.seed_parsed_entries, embed.seed_embeddings), so an
+edited file or statement simply misses and is parsed or embedded as usual: a seed can make a run
+slower when stale, never wrong. tests/test_seed.py fails when the seed no longer covers data/;
+rebuild it with
 
     python -m positions.seed
 """
@@ -12,43 +13,10 @@ seed no longer covers data/; rebuild it with
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 from pathlib import Path
 
-SEED_DIR = Path(__file__).resolve().parent / "seed"
-PARSED_FILE = SEED_DIR / "parsed.json"
-EMBEDDINGS_FILE = SEED_DIR / "embeddings.npz"
-
-
-@lru_cache(maxsize=1)
-def parsed_entries() -> dict[str, str]:
-    """Key -> validated JSON of the shipped corpus files (empty when missing or from another version)."""
-    from positions import __version__
-
-    try:
-        seed = json.loads(PARSED_FILE.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(seed, dict) or seed.get("version") != __version__ or not isinstance(seed.get("entries"), dict):
-        return {}
-    return {k: v for k, v in seed["entries"].items() if isinstance(v, str)}
-
-
-@lru_cache(maxsize=1)
-def embedding_entries() -> dict:
-    """Text key -> embedding of the shipped statements (empty when missing or unreadable)."""
-    import numpy as np
-
-    from positions.embed import DIM
-
-    try:
-        with np.load(EMBEDDINGS_FILE, allow_pickle=False) as npz:
-            keys, vectors = npz["keys"], npz["vectors"]
-    except Exception:  # a damaged seed only costs time
-        return {}
-    if vectors.ndim != 2 or vectors.shape[1] != DIM or len(keys) != len(vectors):
-        return {}
-    return {str(k): v for k, v in zip(keys, vectors)}
+from positions.corpus import SEED_PARSED_FILE as PARSED_FILE
+from positions.embed import SEED_EMBEDDINGS_FILE as EMBEDDINGS_FILE
 
 
 def build(data_dir: Path) -> tuple[dict, list[tuple[str, "object"]]]:
@@ -87,7 +55,7 @@ def write(data_dir: Path) -> None:
 
     import numpy as np
 
-    from positions.cache import write_atomic
+    from positions.safe_write import write_atomic
     from positions.embed import DIM
 
     parsed, embeddings = build(data_dir)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from positions.models import SIDES, STANCES
+from positions.vocabulary import SIDES, STANCES
 
 if TYPE_CHECKING:
     from positions.models import Corpus, StatementRef
@@ -28,10 +28,6 @@ if TYPE_CHECKING:
 SILENT = "silent"
 UNCURATED = "uncurated"
 SPLIT = "split"
-# Pair relations, in the order readers want them.
-RELATIONS = ("disagree", "agree", "related")
-# How two sources stand towards each other on one proposition (`sources_relation`).
-SOURCE_RELATIONS = ("disagree", "agree", "mixed", "only-a", "only-b", "none")
 STANCE_VERBS = {"support": "supports", "oppose": "opposes", "mixed": "mixed", "neutral": "neutral"}
 
 
@@ -95,9 +91,6 @@ class SourcePosition:
             (stance, n), = self.counts.items()
             return STANCE_VERBS[stance] + (f" {n}" if n > 1 else "")
         return ", ".join(f"{STANCE_VERBS[s]} {n}" for s, n in self.counts.items())
-
-    def refs_with(self, stance: str) -> tuple[str, ...]:
-        return tuple(r for r, s in self.statements if s == stance)
 
 
 def sources_relation(a: SourcePosition, b: SourcePosition) -> str:

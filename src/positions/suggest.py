@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from positions.models import SIDES
+from positions.vocabulary import SIDES
 
 if TYPE_CHECKING:
     from positions.match import Matcher
@@ -100,10 +100,6 @@ def reversal_cues(text: str, other: str | None = None) -> tuple[str, ...]:
                 continue
         found.append(m.group(0))
     return tuple(found)
-
-
-def reverses(text: str) -> bool:
-    return bool(reversal_cues(text))
 
 
 def _antonym_flips(a: str, b: str) -> int:
@@ -184,7 +180,7 @@ class _Model:
 
     def __init__(self, suggester: "Suggester", exclude_source: str | None):
         from positions import claimscore as cs
-        from positions.match import centred, corpus_centre
+        from positions.scoring import centred, corpus_centre
 
         s = suggester
         keep = [i for i, r in enumerate(s.refs) if r.source != exclude_source]
@@ -221,7 +217,7 @@ class Suggester:
         self.matcher = matcher
         self.refs = matcher.refs
         self.keys = [p.key for p in corpus.propositions]
-        store = matcher._embedding_store()
+        store = matcher.embedding_store()
         normaliser = matcher.normaliser
         raw = [normaliser.expand(r.text) for r in self.refs]
         docs = [normaliser.expand(proposition_document(corpus, k)) for k in self.keys]
@@ -241,13 +237,13 @@ class Suggester:
 
         m = self.matcher
         expanded = [m.normaliser.expand(t) for t in texts]
-        vectors = m._embedding_store().embed(expanded)
+        vectors = m.embedding_store().embed(expanded)
         return cs.make_texts(expanded, [m.normaliser.normalised(t) for t in texts], vectors)
 
     def scores(self, texts: list[str], exclude_source: str | None = None) -> tuple[np.ndarray, np.ndarray, list]:
         """(score, proposition-text probability, nearest curated statements) for each text against
         every proposition (columns in taxonomy order)."""
-        from positions.match import centred
+        from positions.scoring import centred
 
         model = self._model(exclude_source)
         q = self._texts(texts)

@@ -7,7 +7,7 @@ import unicodedata
 from functools import lru_cache
 
 # Typographic punctuation folded to ASCII so that quotes copied from PDFs and web pages compare equal.
-_FOLD = str.maketrans({
+FOLD = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
     "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-", "\u00a0": " ", "\u2026": "...",
@@ -44,7 +44,7 @@ _CAPITALISED_RE = re.compile(r"\b[A-Z][A-Za-z]*+'?s?\b")
 
 def fold(text: str) -> str:
     """Unicode-normalised, typographic punctuation folded, lowercased."""
-    return unicodedata.normalize("NFKC", text).translate(_FOLD).lower()
+    return unicodedata.normalize("NFKC", text).translate(FOLD).lower()
 
 
 def words(text: str) -> list[str]:
@@ -78,7 +78,7 @@ def is_acronym(alias: str) -> bool:
 def _initials(phrase: str) -> set[str]:
     """Initials of a phrase, with and without its small words (NFA: no fixed abode; PCC: police
     and crime commissioner); a capitalised word such as HM contributes all its letters."""
-    raw = unicodedata.normalize("NFKC", phrase).translate(_FOLD).replace("-", " ").split()
+    raw = unicodedata.normalize("NFKC", phrase).translate(FOLD).replace("-", " ").split()
     parts = [(w.lower() if w.isupper() and len(w) > 1 else w[0].lower(), w.lower() in STOP_WORDS) for w in raw if w[:1].isalnum()]
     return {"".join(p for p, _ in parts), "".join(p for p, small in parts if not small)}
 

@@ -37,7 +37,7 @@ class TermIndex:
         indices: list[int] = []
         data: list[float] = []
         for terms in documents:
-            ids, weights = self._weights(terms)
+            ids, weights = self.unit_weights(terms)
             indices.extend(ids)
             data.extend(weights)
             indptr.append(len(indices))
@@ -45,7 +45,9 @@ class TermIndex:
         self.indices = np.array(indices, dtype=np.int64)
         self.data = np.array(data, dtype=np.float32)
 
-    def _weights(self, terms: Sequence[str]) -> tuple[list[int], list[float]]:
+    def unit_weights(self, terms: Sequence[str]) -> tuple[list[int], list[float]]:
+        """The term ids of a text and their weights in its unit TF-IDF vector (words the index does
+        not know are left out but lengthen the vector)."""
         counts: dict[str, int] = {}
         for t in terms:
             counts[t] = counts.get(t, 0) + 1
@@ -74,7 +76,7 @@ class TermIndex:
 
     def matrix(self, rows: Sequence[int], cols: Sequence[int]) -> np.ndarray:
         """Cosines of statements `rows` against statements `cols`."""
-        if not rows or not cols:
+        if not len(rows) or not len(cols):
             return np.zeros((len(rows), len(cols)), dtype=np.float32)
         shared = np.intersect1d(self._terms_of(rows), self._terms_of(cols))
         if not len(shared):
@@ -118,7 +120,7 @@ class TermIndex:
 
     def query(self, terms: Sequence[str], cols: Sequence[int]) -> np.ndarray:
         """Cosines of a free text's terms (weighted by this corpus's IDF) against statements `cols`."""
-        ids, weights = self._weights(terms)
+        ids, weights = self.unit_weights(terms)
         if not ids or not len(cols):
             return np.zeros(len(cols), dtype=np.float32)
         q = np.zeros(len(self.vocabulary), dtype=np.float64)

@@ -85,12 +85,13 @@ def test_a_refused_add_prints_nothing_on_standard_output(corpus_dir, invoke):
 
 
 def test_a_refused_write_prints_nothing_on_standard_output(corpus_dir, invoke, monkeypatch):
-    from positions import edit
+    from positions import add
+    from positions.errors import FilesystemError
 
     def full(*args, **kwargs):
-        raise edit.FilesystemError("cannot write 'x': No space left on device")
+        raise FilesystemError("cannot write 'x': No space left on device")
 
-    monkeypatch.setattr(edit, "_write", full)
+    monkeypatch.setattr(add, "write_file", full)
     before = (corpus_dir / "sources" / "moj.yaml").read_bytes()
     fails(invoke, "--data", corpus_dir, "add", "moj", "--text", TEXT, status=3, says="No space left")
     assert (corpus_dir / "sources" / "moj.yaml").read_bytes() == before

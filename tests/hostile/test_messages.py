@@ -2,9 +2,11 @@
 
 Each case runs one bad input through the command line in a scratch folder (so paths are short and
 relative) and records the command, its whole standard error and its exit status. A change of
-wording shows up as a diff here; read it, and when the new wording is better regenerate with
+wording shows up as a diff here; read it, and when the new wording is better update the snapshot
+with the script made for it (the test itself only compares):
 
-    POSITIONS_UPDATE_SNAPSHOTS=1 pytest tests/hostile/test_messages.py
+    python tools/update_snapshots.py          # shows the diff
+    python tools/update_snapshots.py --write  # and writes the snapshot
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from pathlib import Path
 from .helpers import OK_SOURCE, check_clean, parse_problems
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "messages.txt"
+# Set by tools/update_snapshots.py: a file (outside the repository) to write the messages to.
+RENDER_TO = "POSITIONS_SNAPSHOT_RENDER_TO"
 STATEMENT = "statements:\n  - id: a\n    text: A quote.\n"
 
 # name -> (files of the corpus (None: the default corpus), command, environment)
@@ -86,13 +90,13 @@ def render(make_corpus, invoke) -> str:
 def test_messages_match_the_snapshot(make_corpus, invoke, monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)  # paths in messages are shown relative to the working folder
     got = render(make_corpus, invoke)
-    if os.environ.get("POSITIONS_UPDATE_SNAPSHOTS"):
-        SNAPSHOT.parent.mkdir(exist_ok=True)
-        SNAPSHOT.write_text(got, encoding="utf-8")
+    out = os.environ.get(RENDER_TO)
+    if out:  # tools/update_snapshots.py: what the messages are now, written outside the repository
+        Path(out).write_text(got, encoding="utf-8")
     expected = SNAPSHOT.read_text(encoding="utf-8")
     if got != expected:
         diff = "".join(difflib.unified_diff(expected.splitlines(True), got.splitlines(True), "snapshot", "now"))
-        raise AssertionError(f"messages changed (POSITIONS_UPDATE_SNAPSHOTS=1 to accept):\n{diff}")
+        raise AssertionError(f"messages changed (python tools/update_snapshots.py --write to accept):\n{diff}")
 
 
 def test_every_snapshot_message_is_one_line_each_with_a_place_or_error_prefix():

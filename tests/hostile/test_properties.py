@@ -25,7 +25,7 @@ from positions import __version__
 from positions.corpus import corpus_hash, load_corpus
 from positions.errors import CorpusError
 from positions.match import Matcher, compare_sources
-from positions.models import STANCES
+from positions.vocabulary import STANCES
 from positions.render.html import render_report as render_html
 from positions.render.json import compare_json
 from positions.render.markdown import render_compare, render_report

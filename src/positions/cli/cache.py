@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from positions.cli import ListFormat, _echo, app
+from positions.cli.app import ListFormat, app, echo
 
 cache_app = typer.Typer(
     no_args_is_help=True,
@@ -35,13 +35,13 @@ def cache_info(fmt: ListFormat = typer.Option(ListFormat.table, "--format", help
     if fmt is ListFormat.json:
         from positions.render.json import to_json
 
-        _echo(to_json({"folder": str(folder), "files": [{"name": p.name, "bytes": n} for p, n in zip(files, sizes)],
+        echo(to_json({"folder": str(folder), "files": [{"name": p.name, "bytes": n} for p, n in zip(files, sizes)],
                        "bytes": sum(sizes)}))
         return
     lines = [f"cache folder: {folder}"]
     lines += [f"  {p.name}  {_size(n)}" for p, n in zip(files, sizes)]
     lines.append(f"{len(files)} file{'s' if len(files) != 1 else ''}, {_size(sum(sizes))}")
-    _echo("\n".join(lines) + "\n")
+    echo("\n".join(lines) + "\n")
 
 
 @cache_app.command("clear")
@@ -55,4 +55,4 @@ def cache_clear() -> None:
     from positions.cache import clear_cache
 
     folder, removed, size = clear_cache()
-    _echo(f"removed {removed} cache file{'s' if removed != 1 else ''} ({_size(size)}) from {folder}\n")
+    echo(f"removed {removed} cache file{'s' if removed != 1 else ''} ({_size(size)}) from {folder}\n")

@@ -8,7 +8,18 @@ from typing import Optional
 
 import typer
 
-from positions.cli import ListFormat, _corpus, _echo, _matcher, _print, app, state
+from positions.cli.app import (
+    ListFormat,
+    Relation,
+    THRESHOLD_HELP,
+    app,
+    echo,
+    make_matcher,
+    open_corpus,
+    print_rich,
+    state,
+    threshold_value,
+)
 from positions.errors import UsageError
 
 
@@ -36,27 +47,6 @@ class ReportFormat(str, Enum):
     html = "html"
 
 
-class Relation(str, Enum):
-    agree = "agree"
-    disagree = "disagree"
-    related = "related"
-
-
-def _threshold(value: Optional[float]) -> float:
-    from positions.match import DEFAULT_THRESHOLD
-
-    if value is None:
-        return DEFAULT_THRESHOLD
-    if not 0.0 <= value <= 1.0:
-        hint = f"; did you mean {value / 100:g}?" if 1 < value <= 100 else ""  # a percentage
-        raise UsageError(f"--threshold must be between 0 and 1, not {value:g}{hint}")
-    return value
-
-
-THRESHOLD_HELP = ("Text similarity in [0, 1] from which two statements that share no proposition are listed as "
-                  "related (statements on a shared proposition are always compared). Default 0.5.")
-
-
 def _build_report(corpus, keys, threshold, topics, relations=None, date=None, command="report", against=None,
                   show_progress=True):
     from positions import __version__
@@ -64,7 +54,7 @@ def _build_report(corpus, keys, threshold, topics, relations=None, date=None, co
     from positions.match import compare_sources
     from positions.report import build_report
 
-    matcher = _matcher(corpus, show_progress)
+    matcher = make_matcher(corpus, show_progress)
     comparison = compare_sources(matcher, keys, threshold, topics or None, relations or None)
     return build_report(corpus, comparison, corpus_hash=corpus_hash(corpus), version=__version__,
                         topics=topics or None, date=date, command=command, against=against)
@@ -81,9 +71,9 @@ def _csv_only(excel: bool, fmt: Enum) -> None:
 
 def _write_output(text: str, output: Optional[str]) -> None:
     if output in (None, "-"):
-        _echo(text)
+        echo(text)
         return
-    from positions.cache import write_output
+    from positions.safe_write import write_output
 
     path = write_output(Path(output), text)
     typer.echo(f"wrote {path}", err=True)
@@ -113,12 +103,12 @@ def compare(
     _csv_only(excel, fmt)
     if no_pager:
         state.pager = False
-    corpus = _corpus()
+    corpus = open_corpus()
     keys = require_sources(corpus, sources)
     if len(keys) < 2:
         raise UsageError("compare needs at least two different sources, e.g. 'positions compare alliance moj'")
     topics = require_topics(corpus, topic)
-    t = _threshold(threshold)
+    t = threshold_value(threshold)
     report = _build_report(corpus, keys, t, topics, [r.value for r in relation], command="compare",
                            show_progress=fmt not in (CompareFormat.json, CompareFormat.csv))
     if fmt is CompareFormat.csv:
@@ -141,7 +131,7 @@ def compare(
 
             _write_output(to_text(compare_view(report, explain, full)), output)
         else:
-            _print(compare_view(report, explain, full))
+            print_rich(compare_view(report, explain, full))
 
 
 @app.command()
@@ -161,21 +151,21 @@ def search(
     from positions.corpus import require_sources
     from positions.suggest import Suggester, answers
 
-    corpus = _corpus()
+    corpus = open_corpus()
     keys = require_sources(corpus, source)
     if not text.strip():
         raise UsageError("the search text is empty; give a claim in your own words")
-    matcher = _matcher(corpus, fmt is not ListFormat.json)
+    matcher = make_matcher(corpus, fmt is not ListFormat.json)
     hits = matcher.search(text, keys or None, limit)
     found = answers(Suggester(corpus, matcher), text, keys or None)
     if fmt is ListFormat.json:
         from positions.render.json import search_json, to_json
 
-        _echo(to_json(search_json(text, hits, explain, found)))
+        echo(to_json(search_json(text, hits, explain, found)))
     else:
         from positions.render.terminal import search_table
 
-        _print(search_table(text, hits, explain, found))
+        print_rich(search_table(text, hits, explain, found))
 
 
 @app.command()
@@ -200,7 +190,7 @@ def matrix(
     from positions.stances import stance_matrix
 
     _csv_only(excel, fmt)
-    corpus = _corpus()
+    corpus = open_corpus()
     keys = require_sources(corpus, sources or corpus.source_keys)
     topics = require_topics(corpus, topic)
     wanted = corpus.expand_topics(topics)
@@ -210,15 +200,15 @@ def matrix(
     if fmt is MatrixFormat.csv:
         from positions.export import csv_text, matrix_table
 
-        _echo(csv_text(*matrix_table(report), excel=excel))
+        echo(csv_text(*matrix_table(report), excel=excel))
     elif fmt is MatrixFormat.json:
         from positions.render.json import matrix_json, to_json
 
-        _echo(to_json(matrix_json(report)))
+        echo(to_json(matrix_json(report)))
     else:
         from positions.render.terminal import matrix_view
 
-        _print(matrix_view(report))
+        print_rich(matrix_view(report))
 
 
 @app.command()
@@ -238,7 +228,7 @@ def report(
     """
     from positions.corpus import require_sources, require_topics
 
-    corpus = _corpus()
+    corpus = open_corpus()
     keys = require_sources(corpus, sources or corpus.source_keys)
     topics = require_topics(corpus, topic)
     if against is not None:
@@ -247,7 +237,7 @@ def report(
             raise UsageError(f"--against {against}: it must be one of the report's sources ({', '.join(keys)})")
         if len(keys) < 2:
             raise UsageError("--against needs at least one other source in the report")
-    built = _build_report(corpus, keys, _threshold(threshold), topics, date=date, against=against)
+    built = _build_report(corpus, keys, threshold_value(threshold), topics, date=date, against=against)
     if fmt is ReportFormat.html:
         from positions.render.html import render_report as render_html
 
@@ -276,7 +266,7 @@ def gaps(
     from positions.corpus import require_sources, require_topics
     from positions.gaps import find_gaps
 
-    corpus = _corpus()
+    corpus = open_corpus()
     require_sources(corpus, [against])
     others = [k for k in require_sources(corpus, sources or corpus.source_keys) if k != against]
     if not others:
@@ -297,4 +287,4 @@ def gaps(
         if output not in (None, "-"):
             _write_output(to_text(gaps_view(found)), output)
         else:
-            _print(gaps_view(found))
+            print_rich(gaps_view(found))

@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from positions.cli import _echo, app, state
+from positions.cli.app import app, echo, state, writable_root
 from positions.errors import UsageError
 
 
@@ -18,13 +18,6 @@ def _interactive() -> bool:
         return sys.stdin.isatty()
     except (AttributeError, ValueError):
         return False
-
-
-def _writable_root() -> Path:
-    from positions.corpus import find_data_dir
-    from positions.edit import require_writable
-
-    return require_writable(find_data_dir(state.data))
 
 
 def _plan_lines(plan) -> list[str]:
@@ -81,10 +74,10 @@ def add(
 
     Example: positions --data mycorpus add alliance --text "Probation should be locally accountable." --stance governed-locally=support
     """
-    from positions.corpus import StanceKeys, find_data_dir, load_corpus, require_sources
-    from positions.edit import append_statement, check_statement, parse_stances, plan_add, refuse_duplicate
+    from positions.add import append_statement, check_statement, parse_stances, plan_add, refuse_duplicate
+    from positions.corpus import StanceKeys, load_corpus, require_sources
 
-    root = _writable_root()
+    root = writable_root()
     corpus = load_corpus(root)
     require_sources(corpus, [source])
     prompting = text is None
@@ -156,10 +149,10 @@ def new_source(
 
     Example: positions --data mycorpus new-source howard-league --name "Howard League" --date 2020-05 --kind charity
     """
-    from positions.edit import new_source as create
+    from positions.scaffold import new_source as create
     from positions.errors import display_path
 
-    root = _writable_root()
+    root = writable_root()
     fields = {"name": name, "title": title, "date": date, "kind": kind, "authors": list(author), "url": url}
     path = create(root, key, fields)
     typer.echo(f"Created {display_path(path)}; add statements with: positions add {key} --text \"...\"")
@@ -174,7 +167,7 @@ def init(
     Example: positions init mycorpus
     """
     from positions.corpus import find_data_dir
-    from positions.edit import init_corpus
+    from positions.scaffold import init_corpus
 
     origin = find_data_dir(state.data).path
     copied = init_corpus(Path(origin), directory)
@@ -200,7 +193,7 @@ def schema(
     if write:
         from positions.errors import display_path
 
-        for path in write_schemas(_writable_root()):
+        for path in write_schemas(writable_root()):
             typer.echo(f"wrote {display_path(path)}")
         return
-    _echo(text)
+    echo(text)

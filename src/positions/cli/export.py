@@ -7,8 +7,7 @@ from typing import Optional
 
 import typer
 
-from positions.cli import _corpus, _matcher, app
-from positions.cli.compare import THRESHOLD_HELP, _threshold
+from positions.cli.app import THRESHOLD_HELP, app, make_matcher, open_corpus, threshold_value
 from positions.errors import UsageError, printable
 from positions.export import ExportFormat
 
@@ -40,24 +39,24 @@ def export(
         raise UsageError("--excel applies to CSV files; give OUT.zip or OUT/ (a SQLite database needs no such care)")
     path = Path(file)
     exp.check_destination(path, kind)
-    corpus = _corpus()
+    corpus = open_corpus()
     wanted = set(require_sources(corpus, source))
     keys = [k for k in corpus.source_keys if not wanted or k in wanted]  # key order: the export's order
-    t = _threshold(threshold)
-    comparison = compare_sources(_matcher(corpus), keys, t)
+    t = threshold_value(threshold)
+    comparison = compare_sources(make_matcher(corpus), keys, t)
     created_with = " ".join(["positions export FILE", *(f"--source {k}" for k in keys if wanted),
                              f"--threshold {t:g}", *(["--excel"] if excel else [])])
     built = exp.build_export(corpus, comparison, corpus_hash=corpus_hash(corpus), version=__version__,
                              created_with=created_with)
     if kind is ExportFormat.sqlite:
-        from positions.cache import write_output
+        from positions.safe_write import write_output
 
         data, missing = exp.sqlite_bytes(built)
         if missing:
             typer.echo(f"warning: no full-text search table ({exp.FTS_TABLE}): {missing}", err=True)
         write_output(path, data, example="positions.db")
     elif kind is ExportFormat.zip:
-        from positions.cache import write_output
+        from positions.safe_write import write_output
 
         data = exp.zip_bytes(exp.csv_files(built, excel))
         write_output(path, data, example="positions.zip")

@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from positions.cli import ListFormat, _corpus, _echo, _print, app, state
+from positions.cli.app import ListFormat, app, echo, open_corpus, print_rich, state
 
 @app.command()
 def sources(fmt: ListFormat = typer.Option(ListFormat.table, "--format", help="table or json.")) -> None:
@@ -18,16 +18,16 @@ def sources(fmt: ListFormat = typer.Option(ListFormat.table, "--format", help="t
     """
     from positions.summary import source_record
 
-    corpus = _corpus()
+    corpus = open_corpus()
     rows = [source_record(s) for s in corpus.sources]
     if fmt is ListFormat.json:
         from positions.render.json import to_json
 
-        _echo(to_json({"sources": rows}))
+        echo(to_json({"sources": rows}))
     else:
         from positions.render.terminal import sources_table
 
-        _print(sources_table(rows))
+        print_rich(sources_table(rows))
 
 
 @app.command()
@@ -42,10 +42,10 @@ def show(
     Example: positions show alliance --topic public-ownership
     """
     from positions.corpus import require_sources, require_statement, require_topics
-    from positions.models import is_statement_ref
+    from positions.ids import is_statement_ref
     from positions.summary import source_record, statement_record, statements_on_topics
 
-    corpus = _corpus()
+    corpus = open_corpus()
     if is_statement_ref(key):
         chosen = [require_statement(corpus, key)]
         key = key.partition("/")[0]
@@ -59,11 +59,11 @@ def show(
     if fmt is ListFormat.json:
         from positions.render.json import to_json
 
-        _echo(to_json({"source": record, "statements": statements}))
+        echo(to_json({"source": record, "statements": statements}))
     else:
         from positions.render.terminal import statements_table
 
-        _print(statements_table(record, statements))
+        print_rich(statements_table(record, statements))
 
 
 class TopicSort(str, Enum):
@@ -86,7 +86,7 @@ def topics(
     """
     from positions.summary import topic_records, topic_usage
 
-    corpus = _corpus()
+    corpus = open_corpus()
     rows = topic_usage(corpus)
     if sort is TopicSort.name:
         rows.sort(key=lambda r: r["key"])
@@ -102,11 +102,11 @@ def topics(
     if fmt is ListFormat.json:
         from positions.render.json import to_json
 
-        _echo(to_json({"topics": topic_records(corpus), "propositions": rows}))
+        echo(to_json({"topics": topic_records(corpus), "propositions": rows}))
     else:
         from positions.render.terminal import topics_table
 
-        _print(topics_table(rows, corpus.source_keys, grouped=sort is TopicSort.taxonomy))
+        print_rich(topics_table(rows, corpus.source_keys, grouped=sort is TopicSort.taxonomy))
 
 
 @app.command()

@@ -9,8 +9,15 @@ from typing import Any, Optional
 
 import typer
 
-from positions.cli import _echo, app, state
-from positions.cli.compare import THRESHOLD_HELP, Relation, _threshold
+from positions.cli.app import (
+    Relation,
+    THRESHOLD_HELP,
+    app,
+    echo,
+    state,
+    threshold_value,
+    writable_root,
+)
 from positions.errors import UsageError
 
 REVIEWER_HELP = "Your name, recorded with each decision (default: $USER)."
@@ -22,10 +29,10 @@ def _default_reviewer() -> str:
 
 def _read(prompt: str) -> Optional[str]:
     """One line of input after a prompt; None at end of input (a pipe, or a test's input, ran out)."""
-    _echo(prompt)
+    echo(prompt)
     line = sys.stdin.readline()
     if not line:
-        _echo("\n")
+        echo("\n")
         return None
     return line.rstrip("\r\n")
 
@@ -65,20 +72,19 @@ def review(
 
     Example: positions --data mycorpus review alliance moj --reviewer "A. Curator"
     """
-    from positions.cli.edit import _writable_root
     from positions.corpus import load_corpus, require_sources, require_topics
-    from positions.edit import record_link
+    from positions.links_file import record_link
     from positions.match import Matcher
     from positions.review import KEYS_HELP, parse_choice, pending_pairs
 
-    root = _writable_root()
+    root = writable_root()
     corpus = load_corpus(root, use_cache=state.use_cache)
     require_sources(corpus, [a, b])
     if a == b:
         raise UsageError("review needs two different sources, e.g. 'positions review alliance moj'")
     topics = require_topics(corpus, topic)
     who = reviewer or _default_reviewer()
-    pairs = pending_pairs(Matcher(corpus, use_cache=state.use_cache), a, b, _threshold(threshold), topics or None)
+    pairs = pending_pairs(Matcher(corpus, use_cache=state.use_cache), a, b, threshold_value(threshold), topics or None)
     if not pairs:
         typer.echo(f"Nothing to review: every aligned pair of {a} and {b} has been decided.")
         return
@@ -139,16 +145,15 @@ def link(
 
     Example: positions --data mycorpus link alliance/publicly-owned-service moj/strength-in-mixed-market --confirm --relation disagree
     """
-    from positions.cli.edit import _writable_root
     from positions.corpus import load_corpus
-    from positions.edit import check_link_refs, record_link
+    from positions.links_file import check_link_refs, record_link
     from positions.errors import display_path
 
     if confirm == reject:
         raise UsageError("give exactly one of --confirm or --reject")
     if reject and relation is not None:
         raise UsageError("--relation applies to confirmed links; a rejected pair is never aligned")
-    root = _writable_root()
+    root = writable_root()
     corpus = load_corpus(root, use_cache=state.use_cache)
     check_link_refs(corpus, a, b)
     decision = "confirmed" if confirm else "rejected"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from positions.cli import ListFormat, _corpus, _echo, _matcher, _print, app
+from positions.cli.app import ListFormat, app, echo, make_matcher, open_corpus, print_rich
 from positions.errors import UsageError
 
 
@@ -31,26 +31,26 @@ def suggest(
 
     if not target.strip():
         raise UsageError("the text is empty; give a text in your own words or a source key")
-    corpus = _corpus()
+    corpus = open_corpus()
     json_out = fmt is ListFormat.json
-    suggester = Suggester(corpus, _matcher(corpus, not json_out))
+    suggester = Suggester(corpus, make_matcher(corpus, not json_out))
     if target in corpus.source_map:
         queue = curator_queue(suggester, target, limit)
         if json_out:
             from positions.render.json import suggest_source_json, to_json
 
-            _echo(to_json(suggest_source_json(target, queue)))
+            echo(to_json(suggest_source_json(target, queue)))
         else:
             from positions.render.terminal import suggest_source_view
 
-            _print(suggest_source_view(target, corpus.source_map[target].name, queue))
+            print_rich(suggest_source_view(target, corpus.source_map[target].name, queue))
         return
     found = suggester.suggest(target, limit=limit)
     if json_out:
         from positions.render.json import suggest_json, to_json
 
-        _echo(to_json(suggest_json(target, found)))
+        echo(to_json(suggest_json(target, found)))
     else:
         from positions.render.terminal import suggest_table
 
-        _print(suggest_table(target, found))
+        print_rich(suggest_table(target, found))

@@ -40,7 +40,9 @@ from positions.report import (
     UNPLACED_INTRO,
     PropositionBlock,
     Report,
+    hidden_parts,
     score_words,
+    summary_head,
 )
 from positions.stances import SourcePosition
 
@@ -275,8 +277,7 @@ def summary_html(report: Report) -> list[str]:
         if line.kind == "only":
             head = f"Only {esc(report.name(line.source or ''))} takes a position on {n}"
         else:
-            head = {"disagree": f"Disagree on {n} proposition{'s' if n != 1 else ''}", "agree": f"Agree on {n}",
-                    "mixed": f"Only mixed positions on {n}"}[line.kind]
+            head = summary_head(line.kind, n)
         note = f" ({esc(line.note)})" if line.note else ""
         items.append(f'<li class="{esc(line.kind)}"><strong>{head}</strong>: {labels}{note}</li>')
     if not report.summary and len(report.source_keys) > 1:
@@ -287,11 +288,7 @@ def summary_html(report: Report) -> list[str]:
 
 
 def hidden_html(report: Report) -> list[str]:
-    words = {"disagree": ("disagreement", "disagreements"), "agree": ("agreement", "agreements"),
-             "mixed": ("proposition with only mixed positions", "propositions with only mixed positions"),
-             "one": ("position of one source only", "positions of one source only"),
-             "related": ("related pair", "related pairs")}
-    parts = [f"{n} {words[k][n != 1]}" for k, n in report.hidden.items() if n]
+    parts = hidden_parts(report)
     if not parts:
         return []
     flags = " ".join(f"--relation {r}" for r in report.relations_filter)

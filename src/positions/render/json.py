@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from positions.vocabulary import RELATION_ORDER
+
 
 def to_json(payload: Any) -> str:
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
@@ -50,8 +52,7 @@ def compare_json(report: Any, explain: bool = False) -> dict[str, Any]:
             if explain:
                 item["signals"] = p.signals
             pairs.append(item)
-    order = {"disagree": 0, "agree": 1, "related": 2}
-    pairs.sort(key=lambda x: (order[x["relation"]], -x["score"], x["a"]["source"], x["a"]["id"], x["b"]["source"],
+    pairs.sort(key=lambda x: (RELATION_ORDER[x["relation"]], -x["score"], x["a"]["source"], x["a"]["id"], x["b"]["source"],
                               x["b"]["id"]))
     matched = {(x["a"]["source"], x["a"]["id"]) for x in pairs} | {(x["b"]["source"], x["b"]["id"]) for x in pairs}
     for view in report.pairwise:

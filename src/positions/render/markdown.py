@@ -6,7 +6,6 @@ quote can open a table cell, emphasis, code, a link or raw HTML.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from positions.quotes import PairView, Quote
@@ -20,8 +19,9 @@ from positions.report import (
     UNPLACED_INTRO,
     PropositionBlock,
     Report,
+    hidden_parts,
     score_words,
-    stance_word,
+    summary_head,
 )
 
 _SPECIAL = set("\\`*_[]<>|~&!#")
@@ -39,12 +39,6 @@ def escape_inline(text: str | None) -> str:
 def escape_cell(text: str | None) -> str:
     """Text safe inside a GFM table cell (pipes are escaped by escape_inline)."""
     return escape_inline(text)
-
-
-def github_anchor(heading: str) -> str:
-    """The id GitHub gives a heading: lowercase, punctuation dropped, spaces to hyphens."""
-    slug = re.sub(r"[^\w\- ]", "", heading.strip().lower())
-    return slug.replace(" ", "-")
 
 
 def quote_inline(q: Quote) -> str:
@@ -67,8 +61,7 @@ def summary_lines(report: Report) -> list[str]:
         if line.kind == "only":
             head = f"Only {escape_inline(report.name(line.source or ''))} takes a position on {n}"
         else:
-            head = {"disagree": f"Disagree on {n} proposition{'s' if n != 1 else ''}", "agree": f"Agree on {n}",
-                    "mixed": f"Only mixed positions on {n}"}[line.kind]
+            head = summary_head(line.kind, n)
         note = f" ({escape_inline(line.note)})" if line.note else ""
         out.append(f"- **{head}**: {labels}{note}")
     if not report.summary and len(report.source_keys) > 1:
@@ -77,11 +70,7 @@ def summary_lines(report: Report) -> list[str]:
 
 
 def hidden_line(report: Report) -> list[str]:
-    words = {"disagree": ("disagreement", "disagreements"), "agree": ("agreement", "agreements"),
-             "mixed": ("proposition with only mixed positions", "propositions with only mixed positions"),
-             "one": ("position of one source only", "positions of one source only"),
-             "related": ("related pair", "related pairs")}
-    parts = [f"{n} {words[k][n != 1]}" for k, n in report.hidden.items() if n]
+    parts = hidden_parts(report)
     if not parts:
         return []
     flags = " ".join(f"--relation {r}" for r in report.relations_filter)

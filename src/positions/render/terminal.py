@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-STANCE_STYLE = {
-    "support": "green",
-    "oppose": "red",
-    "mixed": "yellow",
-    "neutral": "blue",
-}
-STANCE_SYMBOL = {"support": "+", "oppose": "−", "mixed": "±", "neutral": "○", "silent": "∅", "uncurated": "·"}
+# How each stance, and each cell of the stance matrix (split, silent, not curated), is coloured.
+STANCE_STYLE = {"support": "green", "oppose": "red", "mixed": "yellow", "neutral": "blue", "split": "magenta",
+                "silent": "dim", "uncurated": "dim italic"}
 
 
 def safe(text: str | None) -> Any:
@@ -24,12 +20,14 @@ def stances_text(stances: dict[str, str]) -> Any:
     """'key +support' one a line; keys are never wrapped."""
     from rich.text import Text
 
+    from positions.report import SYMBOLS
+
     out = Text(no_wrap=True, overflow="ignore")
     for i, (topic, stance) in enumerate(sorted(stances.items())):
         if i:
             out.append("\n")
         out.append(topic)
-        out.append(f" {STANCE_SYMBOL[stance]}{stance}", style=STANCE_STYLE[stance])
+        out.append(f" {SYMBOLS[stance]}{stance}", style=STANCE_STYLE[stance])
     return out
 
 
@@ -142,8 +140,11 @@ class _TopicsTable:
 
 FINDING_STYLE = {"disagree": "red", "agree": "green", "mixed": "yellow", "one": "blue"}
 FINDING_MARK = {"disagree": "✗", "agree": "✓", "mixed": "±", "one": "·"}
-STANCE_CELL_STYLE = {"support": "green", "oppose": "red", "mixed": "yellow", "neutral": "blue", "split": "magenta",
-                     "silent": "dim", "uncurated": "dim italic"}
+
+
+def _summary_style(kind: str) -> str:
+    """A summary line's head: bold, in its finding's colour (a line of one source's positions: plain bold)."""
+    return f"bold {FINDING_STYLE[kind]}" if kind in ("disagree", "agree", "mixed") else "bold"
 INDENT = 2
 
 
@@ -170,6 +171,8 @@ def _quote(q: Any, indent: int, seen: set[str] | None, lead: str = "") -> list[A
 def _summary_lines(report: Any) -> list[Any]:
     from rich.text import Text
 
+    from positions.report import summary_head
+
     out: list[Any] = [Text(report.heading, style="bold")]
     for line in report.summary:
         labels = "; ".join(p.label for p in line.propositions)
@@ -177,9 +180,8 @@ def _summary_lines(report: Any) -> list[Any]:
         if line.kind == "only":
             head = f"Only {report.name(line.source)} takes a position on {n}"
         else:
-            head = {"disagree": f"Disagree on {n} proposition{'s' if n != 1 else ''}",
-                    "agree": f"Agree on {n}", "mixed": f"Only mixed positions on {n}"}[line.kind]
-        style = {"disagree": "bold red", "agree": "bold green", "mixed": "bold yellow"}.get(line.kind, "bold")
+            head = summary_head(line.kind, n)
+        style = _summary_style(line.kind)
         text = Text.assemble((head, style), ": ", labels)
         if line.note:
             text.append(f" ({line.note})", style="dim")
@@ -192,11 +194,9 @@ def _summary_lines(report: Any) -> list[Any]:
 def _hidden_line(report: Any) -> Any:
     from rich.text import Text
 
-    words = {"disagree": ("disagreement", "disagreements"), "agree": ("agreement", "agreements"),
-             "mixed": ("proposition with only mixed positions", "propositions with only mixed positions"),
-             "one": ("position of one source only", "positions of one source only"),
-             "related": ("related pair", "related pairs")}
-    parts = [f"{n} {words[k][n != 1]}" for k, n in report.hidden.items() if n]
+    from positions.report import hidden_parts
+
+    parts = hidden_parts(report)
     if not parts:
         return None
     flags = " ".join(f"--relation {r}" for r in report.relations_filter)
@@ -208,16 +208,13 @@ def stand_table(report: Any) -> Any:
     return _StandTable(report)
 
 
-SHORT_COUNTS = {"support": "+", "oppose": "−", "mixed": "±", "neutral": "○"}
-
-
 def _short(position: Any) -> str:
     """'+3', '+1 ±3', '∅', '·': the compact cell of a narrow terminal."""
     from positions.report import SYMBOLS
 
     if not position.statements:
         return SYMBOLS[position.stance]
-    return " ".join(f"{SHORT_COUNTS[s]}{n if n > 1 or len(position.counts) > 1 else ''}"
+    return " ".join(f"{SYMBOLS[s]}{n if n > 1 or len(position.counts) > 1 else ''}"
                     for s, n in position.counts.items())
 
 
@@ -260,7 +257,7 @@ class _StandTable:
                     if n:
                         cells.append(" · ", style="dim")
                     cells.append(f"{position.source} ")
-                    cells.append(_short(position), style=STANCE_CELL_STYLE.get(position.stance, ""))
+                    cells.append(_short(position), style=STANCE_STYLE.get(position.stance, ""))
                 yield cells
             yield Text(caption + "  (numbers: statements)", style="dim")
             return
@@ -276,7 +273,7 @@ class _StandTable:
             for position in report.matrix.row(info.key):
                 stance = position.stance
                 text = f"{SYMBOLS.get(stance, '')} {position.describe()}" if use_words else _short(position)
-                cells.append(Text(text, style=STANCE_CELL_STYLE.get(stance, "")))
+                cells.append(Text(text, style=STANCE_STYLE.get(stance, "")))
             table.add_row(Text.assemble(info.label, "\n", (info.key, "dim")), *cells)
         table.caption = caption + ("" if use_words else "  (numbers: statements)")
         yield table
@@ -298,7 +295,7 @@ def proposition_block(report: Any, block: Any, seen: set[str] | None, explain: b
     for position in block.positions:
         if not position.statements and len(block.positions) > 2:
             continue  # the stand table says who is silent or not curated
-        cell = STANCE_CELL_STYLE.get(position.stance, "")
+        cell = STANCE_STYLE.get(position.stance, "")
         out.append(Text.assemble(" " * INDENT, (report.name(position.source), "bold"), ": ",
                                  (position.describe(), cell)))
         for ev in block.evidence_of(position.source):
@@ -430,6 +427,8 @@ class _Summary:
     def __rich_console__(self, console: Any, options: Any) -> Any:
         from rich.text import Text
 
+        from positions.report import summary_head
+
         report, width = self.report, options.max_width
         yield Text(report.heading, style="bold")
         for line in report.summary:
@@ -441,9 +440,8 @@ class _Summary:
                             f"{line.uncurated} not curated" if line.uncurated else ""]
                     head += f" ({line.other}: {', '.join(x for x in said if x)})"
             else:
-                head = {"disagree": f"Disagree on {n} proposition{'s' if n != 1 else ''}",
-                        "agree": f"Agree on {n}", "mixed": f"Only mixed positions on {n}"}[line.kind]
-            style = {"disagree": "bold red", "agree": "bold green", "mixed": "bold yellow"}.get(line.kind, "bold")
+                head = summary_head(line.kind, n)
+            style = _summary_style(line.kind)
             labels = [p.label for p in line.propositions]
             if line.kind == "only" or len(report.source_keys) > 2:  # long lists: cut to the line
                 text = fit_items(head, labels, width)
@@ -477,7 +475,7 @@ class _Digest:
             lead = f"  {position.source} {position.describe()}: "
             room = width - len(lead) - 2
             quote = shorten(evidence[0].quote.text, room) if evidence else ""
-            yield Text.assemble((lead, STANCE_CELL_STYLE.get(position.stance, "")), ("“", "dim"), quote, ("”", "dim"),
+            yield Text.assemble((lead, STANCE_STYLE.get(position.stance, "")), ("“", "dim"), quote, ("”", "dim"),
                                 no_wrap=True, overflow="ellipsis")
 
 
@@ -512,7 +510,7 @@ class _OneSourceLine:
         position = next(p for p in block.positions if p.takes_side)
         refs = " ".join(r for r, _ in position.statements)
         yield Text.assemble("· ", (block.proposition.label, "bold"), "  ", (block.proposition.key, "dim"), ": ",
-                            (f"{position.source} {position.describe()}", STANCE_CELL_STYLE.get(position.stance, "")),
+                            (f"{position.source} {position.describe()}", STANCE_STYLE.get(position.stance, "")),
                             "  ", (refs, "dim"))
 
 
@@ -535,7 +533,7 @@ def answers_view(answers: list) -> list[Any]:
         for i, p in enumerate(a.positions):
             if i:
                 line.append(" · ", style="dim")
-            style = STANCE_CELL_STYLE.get(p.stance, "dim") if p.statements else "dim"
+            style = STANCE_STYLE.get(p.stance, "dim") if p.statements else "dim"
             line.append(f"{p.source}: ")
             line.append(p.describe(), style=style)
         out.append(Padding(line, (0, 0, 0, INDENT + 1), expand=False))
@@ -557,12 +555,14 @@ def _sides_line(stances: dict[str, str], note: str | None = None) -> Any:
     """'key +support · key −oppose' (keys whole: the line wraps only between stances)."""
     from rich.text import Text
 
+    from positions.report import SYMBOLS
+
     out = Text()
     for i, (key, stance) in enumerate(sorted(stances.items())):
         if i:
             out.append(" · ", style="dim")
         out.append(key)
-        out.append(f" {STANCE_SYMBOL.get(stance, '')}{stance}", style=STANCE_STYLE.get(stance, ""))
+        out.append(f" {SYMBOLS.get(stance, '')}{stance}", style=STANCE_STYLE.get(stance, ""))
     return out if stances else Text(no_stance_words(note), style="dim italic")
 
 
@@ -591,9 +591,11 @@ def search_table(query: str, hits: list, explain: bool = False, answers: list | 
 def _evidence_lines(s: Any, room: int = 3) -> list[Any]:
     from rich.text import Text
 
+    from positions.report import SYMBOLS
+
     out: list[Any] = []
     for e in [e for e in s.evidence if e.kind == "statement"][:room]:
-        line = Text.assemble("evidence: ", (e.ref, ""), (f" {STANCE_SYMBOL.get(e.stance, '')}{e.stance}",
+        line = Text.assemble("evidence: ", (e.ref, ""), (f" {SYMBOLS.get(e.stance, '')}{e.stance}",
                                                           STANCE_STYLE.get(e.stance, "")),
                              (f" similarity {e.similarity:.2f}" + (", reversed" if e.reversed else ""), "dim"))
         out.append(_pad(line, INDENT + 2))
@@ -606,7 +608,9 @@ def _evidence_lines(s: Any, room: int = 3) -> list[Any]:
 def _stance_cell(stance: str) -> Any:
     from rich.text import Text
 
-    return Text(f"{STANCE_SYMBOL.get(stance, '')}{stance}", style=STANCE_STYLE.get(stance, ""))
+    from positions.report import SYMBOLS
+
+    return Text(f"{SYMBOLS.get(stance, '')}{stance}", style=STANCE_STYLE.get(stance, ""))
 
 
 def suggest_table(text: str, suggestions: list) -> Any:
