@@ -234,16 +234,16 @@ def test_embedding_cache_is_used_and_survives_corruption(corpus, tmp_path, monke
     import positions.embed as embed
 
     monkeypatch.setenv("POSITIONS_CACHE_DIR", str(tmp_path / "cache"))
-    Matcher(corpus).embeddings
+    Matcher(corpus, use_cache=True).embeddings
     files = list((tmp_path / "cache").glob("embeddings-*.npz"))
     assert len(files) == 1
     calls = []
     real = embed.embed_uncached
     monkeypatch.setattr(embed, "embed_uncached", lambda texts: calls.append(len(texts)) or real(texts))
-    Matcher(corpus).embeddings
+    Matcher(corpus, use_cache=True).embeddings
     assert calls == []  # warm cache: no text embedded again
     files[0].write_bytes(b"not a numpy file")
-    fresh = Matcher(corpus).embeddings
+    fresh = Matcher(corpus, use_cache=True).embeddings
     assert calls and fresh.shape == (8, 256)  # rebuilt, not fatal
 
 
@@ -287,3 +287,11 @@ def test_propositions_of_a_topic_are_compared_separately(make_corpus):
     result = m.align_sources("a", "b")
     # same theme, different question: not compared
     assert refs(result) == {("a/x", "b/z"): "disagree"}
+
+
+def test_the_matcher_writes_no_cache_unless_asked(corpus, tmp_path, monkeypatch):
+    monkeypatch.setenv("POSITIONS_CACHE_DIR", str(tmp_path / "cache"))
+    Matcher(corpus).align_sources("unions", "ministry")
+    assert not (tmp_path / "cache").exists()
+    Matcher(corpus, use_cache=True).align_sources("unions", "ministry")
+    assert list((tmp_path / "cache").glob("embeddings-*.npz"))

@@ -30,7 +30,7 @@ def corpus(make_corpus):
 
 
 def aligned(corpus, **kw):
-    c = Matcher(corpus, **kw).align_sources("unions", "ministry")
+    c = Matcher(corpus, **{"use_cache": True, **kw}).align_sources("unions", "ministry")
     return [(p.a.ref, p.b.ref, p.score, p.signals, p.relation, p.topics) for p in c.pairs]
 
 
@@ -54,7 +54,7 @@ def test_second_run_reads_the_saved_scores_and_gives_the_same_pairs(cache, corpu
 
 def test_other_threshold_or_changed_text_is_scored_again(cache, corpus, make_corpus, monkeypatch):
     aligned(corpus)
-    Matcher(corpus).align_sources("unions", "ministry", 0.6)
+    Matcher(corpus, use_cache=True).align_sources("unions", "ministry", 0.6)
     assert len(score_files(cache)) == 2  # another floor, another file
     edited = {k: dict(v) for k, v in SOURCES.items()}
     statements = [dict(st) for st in edited["ministry"]["statements"]]
@@ -99,14 +99,14 @@ def test_small_source_pairs_are_not_cached(cache, corpus, monkeypatch):
 def test_only_the_newest_corpus_versions_are_kept(cache, corpus, monkeypatch):
     monkeypatch.setattr(score_cache, "KEEP_VERSIONS", 2)
     for threshold in (0.3, 0.4, 0.5):  # each threshold has its own floor: its own version
-        Matcher(corpus).align_sources("unions", "ministry", threshold)
+        Matcher(corpus, use_cache=True).align_sources("unions", "ministry", threshold)
         time.sleep(0.05)  # file times are coarse (a few milliseconds): keep the order clear
     assert len(score_files(cache)) == 2
     refuse_scoring(monkeypatch)
-    Matcher(corpus).align_sources("unions", "ministry", 0.5)  # kept
-    Matcher(corpus).align_sources("unions", "ministry", 0.4)  # kept
+    Matcher(corpus, use_cache=True).align_sources("unions", "ministry", 0.5)  # kept
+    Matcher(corpus, use_cache=True).align_sources("unions", "ministry", 0.4)  # kept
     with pytest.raises(AssertionError, match="scored again"):
-        Matcher(corpus).align_sources("unions", "ministry", 0.3)  # the oldest, deleted
+        Matcher(corpus, use_cache=True).align_sources("unions", "ministry", 0.3)  # the oldest, deleted
 
 
 def test_cache_clear_removes_the_score_files(cache, corpus):

@@ -13,8 +13,22 @@ from pathlib import Path
 
 import numpy as np
 
-MODEL_ID = "wordllama-0.4.0.post1-l2_supercat-256"
 DIM = 256
+
+
+def _model_id() -> str:
+    """The installed wordllama's version and the model used: part of every embedding's cache key,
+    so that another version of the model never serves vectors computed by this one."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        installed = version("wordllama")
+    except PackageNotFoundError:  # e.g. vendored without metadata: still a stable, distinct key
+        installed = "unknown"
+    return f"wordllama-{installed}-l2_supercat-{DIM}"
+
+
+MODEL_ID = _model_id()
 EMBED_BATCH = 512  # texts per model call: progress is reported between batches
 # The embeddings of the shipped statements, built into the package by `python -m positions.seed`.
 SEED_EMBEDDINGS_FILE = Path(__file__).resolve().parent / "seed" / "embeddings.npz"

@@ -105,7 +105,7 @@ def _rank_within(group: np.ndarray, other: np.ndarray, score: np.ndarray) -> np.
 class Matcher:
     """Scores statements of one corpus against each other and against free text."""
 
-    def __init__(self, corpus: Corpus, *, weights: Weights = DEFAULT_WEIGHTS, use_cache: bool = True,
+    def __init__(self, corpus: Corpus, *, weights: Weights = DEFAULT_WEIGHTS, use_cache: bool = False,
                  progress=None):
         self.corpus = corpus
         self.weights = weights
