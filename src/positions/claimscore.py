@@ -31,10 +31,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
@@ -69,7 +69,7 @@ class Texts:
     def __len__(self) -> int:
         return len(self.norm)
 
-    def take(self, rows: Sequence[int]) -> "Texts":
+    def take(self, rows: Sequence[int]) -> Texts:
         rows = list(rows)
         return Texts([self.norm[i] for i in rows], self.vectors[rows], [self.tokens[i] for i in rows])
 
@@ -212,7 +212,7 @@ class Column:
     std: np.ndarray
 
     @classmethod
-    def of(cls, m: np.ndarray) -> "Column":
+    def of(cls, m: np.ndarray) -> Column:
         if not len(m):
             return cls(np.zeros(m.shape[1], np.float32), np.ones(m.shape[1], np.float32))
         return cls(m.mean(axis=0), m.std(axis=0))
@@ -236,7 +236,7 @@ class Stage:
         return out.astype(np.float32)
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Stage":
+    def from_dict(cls, d: dict) -> Stage:
         names = tuple(d["features"])
         return cls(names, np.array([float(d["coefficients"][n]) for n in names]), float(d["intercept"]))
 
@@ -273,11 +273,11 @@ class ClaimScorer:
         self.meta = meta or {}
 
     @classmethod
-    def from_dict(cls, d: dict) -> "ClaimScorer":
+    def from_dict(cls, d: dict) -> ClaimScorer:
         return cls(Stage.from_dict(d["stage1"]), Stage.from_dict(d["stage2"]) if d.get("stage2") else None, d)
 
     @classmethod
-    def shipped(cls) -> "ClaimScorer":
+    def shipped(cls) -> ClaimScorer:
         return _shipped()
 
     def stage1_features(self, f: dict[str, np.ndarray], columns: dict[str, Column]) -> dict[str, np.ndarray]:

@@ -249,9 +249,7 @@ class ParsedFiles:
         import json
 
         from positions import __version__
-        from positions.cache import cache_dir
-
-        from positions.cache import read_cache_file
+        from positions.cache import cache_dir, read_cache_file
 
         self.path = cache_dir() / f"parsed-{__version__}.json"
         try:
@@ -422,7 +420,7 @@ class StanceKeys:
     themes: dict[str, tuple[str, ...]]  # topic key -> its propositions, for topics that list them
 
     @classmethod
-    def of(cls, topics: Any) -> "StanceKeys":
+    def of(cls, topics: Any) -> StanceKeys:
         """From loaded topics, or from a plain list of keys (each its own proposition)."""
         topics = list(topics)
         if all(isinstance(t, str) for t in topics):
@@ -431,7 +429,7 @@ class StanceKeys:
                    {t.key: tuple(p.key for p in t.propositions) for t in topics if t.propositions})
 
     @classmethod
-    def from_raw(cls, raw: Any) -> "StanceKeys | None":
+    def from_raw(cls, raw: Any) -> StanceKeys | None:
         """From an invalid topics.yaml: the keys it spells out, or None when it cannot be read."""
         if not isinstance(raw, list):
             return None
@@ -472,7 +470,7 @@ class StanceKeys:
         return unknown_name_message(noun, key, sorted({*self.themes, *self.propositions}))
 
 
-def load_source(path: Path, topic_keys: "StanceKeys | None", root: Path,
+def load_source(path: Path, topic_keys: StanceKeys | None, root: Path,
                 cache: ParsedFiles = _NO_CACHE) -> tuple[Any, list[Problem]]:
     """One source file: (Source or None, problems). topic_keys None: do not check what stances name."""
     from positions.models import Source, SourceFile
@@ -537,7 +535,7 @@ def _cross_check(data: dict, shown: str, known: StanceKeys | None) -> list[Probl
     return problems
 
 
-def load_corpus(root: str | Path, use_cache: bool = False, parsed_files: "ParsedFiles | None" = None) -> Any:
+def load_corpus(root: str | Path, use_cache: bool = False, parsed_files: ParsedFiles | None = None) -> Any:
     """Load and validate a corpus folder; raise CorpusError listing every problem.
 
     With use_cache, files unchanged since a previous valid load (or shipped unchanged with the

@@ -13,10 +13,11 @@ import io
 import os
 import sqlite3
 import zipfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from positions.errors import FilesystemError, RefusedError, UsageError, printable
 from positions.vocabulary import RELATION_ORDER, STANCES
@@ -162,7 +163,7 @@ def _joined(values: Iterable[str]) -> str | None:
     return LIST_SEPARATOR.join(values) or None
 
 
-def build_export(corpus: "Corpus", comparison: "Comparison", *, corpus_hash: str, version: str,
+def build_export(corpus: Corpus, comparison: Comparison, *, corpus_hash: str, version: str,
                  created_with: str) -> Export:
     """Every table of the export: the corpus (sources, topics, propositions, statements, stances,
     links, silences) for the compared sources, and the analysis (positions, pairs)."""
@@ -231,7 +232,7 @@ def pair_row(p: Any) -> Row:
 
 # -- one table to standard output ------------------------------------------------------------
 
-def matrix_table(report: "Report") -> tuple[tuple[str, ...], list[Row]]:
+def matrix_table(report: Report) -> tuple[tuple[str, ...], list[Row]]:
     """`matrix --format csv`: proposition, label, then each source's one-word stance."""
     header = ("proposition", "label", *report.source_keys)
     rows = [(info.key, info.label, *(p.stance for p in report.matrix.row(info.key))) for info in report.propositions]
@@ -241,7 +242,7 @@ def matrix_table(report: "Report") -> tuple[tuple[str, ...], list[Row]]:
 COMPARE_COLUMNS = (*TABLE_MAP["pairs"].names, "text_a", "text_b")
 
 
-def compare_table(report: "Report") -> tuple[tuple[str, ...], list[Row]]:
+def compare_table(report: Report) -> tuple[tuple[str, ...], list[Row]]:
     """`compare --format csv`: the listed pairs (as the pairs table), with both quotes."""
     views = sorted((p for v in report.pairwise for p in v.pairs), key=_pair_order)
     return COMPARE_COLUMNS, [(*pair_row(p), p.a.text, p.b.text) for p in views]

@@ -17,8 +17,9 @@ puts it there. `find_gaps` is a pure function of a corpus; no matching is involv
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Collection
+from typing import TYPE_CHECKING
 
 from positions.quotes import Quote, quote_of
 from positions.stances import SourcePosition, source_position
@@ -87,7 +88,7 @@ class Gaps:
                 f"{n(c['unsupported_propositions'], 'proposition')} where no other source takes the same side.")
 
 
-def find_gaps(corpus: "Corpus", reference: str, others: list[str],
+def find_gaps(corpus: Corpus, reference: str, others: list[str],
               propositions: Collection[str] | None = None) -> Gaps:
     """The gaps of `reference` against the other sources, on all propositions or those given."""
     names = {s.key: s.name for s in corpus.sources}

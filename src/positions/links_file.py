@@ -10,7 +10,15 @@ from typing import Any
 
 from positions.errors import CorpusError, UsageError
 from positions.safe_write import Locked, check_writable_file, write_file, write_target
-from positions.yamlsplice import appended_item_text, dump_yaml, encoded_like, loads_to, plain, render_list_item, replaced_item_text
+from positions.yamlsplice import (
+    appended_item_text,
+    dump_yaml,
+    encoded_like,
+    loads_to,
+    plain,
+    render_list_item,
+    replaced_item_text,
+)
 
 LINKS_SCHEMA_LINE = "# yaml-language-server: $schema=schema/links.schema.json"
 LINKS_HEADER = (

@@ -14,9 +14,9 @@ clears the threshold, shown as `related` only.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Iterable
 
 import numpy as np
 
@@ -67,7 +67,7 @@ class Pair:
     topics: tuple[str, ...]
     reviewed: bool = False
 
-    def swapped(self) -> "Pair":
+    def swapped(self) -> Pair:
         return Pair(self.b, self.a, self.score, self.signals, self.relation, self.topics, self.reviewed)
 
 
@@ -312,9 +312,9 @@ class Matcher:
     def _score_cache(self, floor: float):
         """The score cache of this corpus, weights, floor and code."""
         from positions import __version__, score_cache
-        from positions.fingerprint import code_fingerprint
         from positions.cache import cache_dir
         from positions.embed import MODEL_ID
+        from positions.fingerprint import code_fingerprint
 
         if floor not in self._score_caches:
             parts = [__version__, code_fingerprint(), MODEL_ID, repr(self.weights), repr(float(floor)),

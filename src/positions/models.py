@@ -13,7 +13,6 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from positions.ids import SLUG_PATTERN, STATEMENT_REF_PATTERN, is_statement_ref
 from positions.vocabulary import DECISIONS, RELATIONS, SIDES, Decision, Relation, Stance
 
-
 MAX_TEXT_CHARS = 10_000
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
@@ -81,7 +80,7 @@ class Topic(_Strict):
         default_factory=list, description="The specific claims of this theme that statements take stances on.")
 
     @model_validator(mode="after")
-    def _one_way_of_stating_claims(self) -> "Topic":
+    def _one_way_of_stating_claims(self) -> Topic:
         if self.propositions and self.proposition is not None:
             raise ValueError("has both 'proposition' and 'propositions'; move the sentence into one of the "
                              "propositions (or remove it)")
@@ -295,7 +294,7 @@ class StatementRef:
         """The stances that answer a proposition (support, oppose, mixed)."""
         return {k: v for k, v in self.statement.stances.items() if v in SIDES}
 
-    def on_topics(self, topics: "list[str] | set[str] | frozenset[str] | None") -> bool:
+    def on_topics(self, topics: list[str] | set[str] | frozenset[str] | None) -> bool:
         """True when the statement takes a stance on any of the given proposition keys, or when none are given."""
         return not topics or any(t in self.statement.stances for t in topics)
 
@@ -344,7 +343,7 @@ class Corpus:
         """The topic (theme) each proposition belongs to."""
         return {p.key: t for t in self.topics for p in t.claims}
 
-    def expand_topics(self, keys: "list[str] | None") -> frozenset[str] | None:
+    def expand_topics(self, keys: list[str] | None) -> frozenset[str] | None:
         """Proposition keys named by topic or proposition keys (a topic stands for all of its
         propositions); None when no keys are given."""
         if not keys:

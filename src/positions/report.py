@@ -19,7 +19,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from positions.vocabulary import SIDES
 from positions.quotes import PairView, Quote, pair_view, quote_of
 from positions.stances import (
     SILENT,
@@ -32,6 +31,7 @@ from positions.stances import (
     sources_relation,
     split_of,
 )
+from positions.vocabulary import SIDES
 
 if TYPE_CHECKING:
     from positions.match import Comparison
@@ -80,7 +80,7 @@ def summary_head(kind: str, n: int) -> str:
             "mixed": f"Only mixed positions on {n}"}[kind]
 
 
-def hidden_parts(report: "Report") -> list[str]:
+def hidden_parts(report: Report) -> list[str]:
     """'2 disagreements', '1 related pair', ...: what the --relation filter left out."""
     return [f"{n} {HIDDEN_WORDS[k][n != 1]}" for k, n in report.hidden.items() if n]
 
@@ -230,7 +230,7 @@ def finding_of(row: tuple[SourcePosition, ...]) -> str | None:
 _STANCE_RANK = {"support": 0, "oppose": 0, "mixed": 1, "neutral": 2}
 
 
-def _evidence(corpus: "Corpus", row: tuple[SourcePosition, ...], pairs: list[PairView],
+def _evidence(corpus: Corpus, row: tuple[SourcePosition, ...], pairs: list[PairView],
               names: dict[str, str]) -> tuple[Evidence, ...]:
     """Each statement of the row once: sources in order; within one, clear sides first, then the
     statements answering fewest propositions, then the closest to another source's statements on
@@ -252,7 +252,7 @@ def _evidence(corpus: "Corpus", row: tuple[SourcePosition, ...], pairs: list[Pai
     return tuple(out)
 
 
-def _proposition_infos(corpus: "Corpus", keys: tuple[str, ...]) -> tuple[PropositionInfo, ...]:
+def _proposition_infos(corpus: Corpus, keys: tuple[str, ...]) -> tuple[PropositionInfo, ...]:
     out = []
     for key in keys:
         p = corpus.proposition_map[key]
@@ -261,7 +261,7 @@ def _proposition_infos(corpus: "Corpus", keys: tuple[str, ...]) -> tuple[Proposi
     return tuple(out)
 
 
-def build_report(corpus: "Corpus", comparison: "Comparison", *, corpus_hash: str, version: str,
+def build_report(corpus: Corpus, comparison: Comparison, *, corpus_hash: str, version: str,
                  topics: list[str] | None = None, date: str | None = None, title: str | None = None,
                  command: str = "report", against: str | None = None) -> Report:
     """The report of a comparison (`match.compare_sources`)."""
@@ -369,7 +369,7 @@ def build_report(corpus: "Corpus", comparison: "Comparison", *, corpus_hash: str
     )
 
 
-def _summary_lines(corpus: "Corpus", keys: list[str], matrix: StanceMatrix,
+def _summary_lines(corpus: Corpus, keys: list[str], matrix: StanceMatrix,
                    blocks: list[PropositionBlock]) -> tuple[SummaryLine, ...]:
     """For every set of sources: the propositions they disagree on, agree on, take only mixed
     positions on (in the blocks' order: strongest evidence first); for two sources also what only

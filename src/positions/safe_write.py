@@ -154,7 +154,7 @@ class Locked:
         self.lock_path = path.with_name(path.name + ".lock")
         self._lock = None
 
-    def __enter__(self) -> "Locked":
+    def __enter__(self) -> Locked:
         from filelock import FileLock, Timeout
 
         check_writable_folder(self.path.parent)

@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from positions.errors import FilesystemError, RefusedError, UsageError, display_path
 from positions.ids import check_source_key

@@ -12,9 +12,9 @@ A missing, stale or corrupt file is scored again, never fatal.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from hashlib import blake2b
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 

@@ -29,8 +29,9 @@ signals alone, in the proportion of their weights.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -104,7 +105,7 @@ class Block:
     cols: np.ndarray
 
     @classmethod
-    def of(cls, rows: Sequence[int], cols: Sequence[int]) -> "Block":
+    def of(cls, rows: Sequence[int], cols: Sequence[int]) -> Block:
         return cls(np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))
 
     @property
@@ -119,7 +120,7 @@ class Block:
         """The pairs, row by row, as (i, j) arrays (the order of a matrix's .reshape(-1))."""
         return np.repeat(self.rows, len(self.cols)), np.tile(self.cols, len(self.rows))
 
-    def select(self, mask: np.ndarray) -> "Pairs":
+    def select(self, mask: np.ndarray) -> Pairs:
         """The pairs where the (rows, cols) mask is true, row by row."""
         xs, ys = np.nonzero(mask)
         return Pairs(self.rows[xs], self.cols[ys])
@@ -152,7 +153,7 @@ class Pairs:
     j: np.ndarray
 
     @classmethod
-    def of(cls, i: Sequence[int], j: Sequence[int]) -> "Pairs":
+    def of(cls, i: Sequence[int], j: Sequence[int]) -> Pairs:
         return cls(np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64))
 
     @property
@@ -166,7 +167,7 @@ class Pairs:
     def flat(self) -> tuple[np.ndarray, np.ndarray]:
         return self.i, self.j
 
-    def select(self, mask: np.ndarray) -> "Pairs":
+    def select(self, mask: np.ndarray) -> Pairs:
         return Pairs(self.i[mask], self.j[mask])
 
     def dot(self, vectors: np.ndarray) -> np.ndarray:
@@ -251,7 +252,7 @@ class Scored:
     def signals(self, n: int) -> Signals:
         return Signals(float(self.lexical[n]), float(self.semantic[n]), float(self.topics[n]))
 
-    def where(self, mask: np.ndarray) -> "Scored":
+    def where(self, mask: np.ndarray) -> Scored:
         """The pairs where mask is true."""
         return Scored(self.i[mask], self.j[mask], self.combined[mask], self.lexical[mask], self.semantic[mask],
                       self.topics[mask])

@@ -19,7 +19,7 @@ from positions.corpus import SEED_PARSED_FILE as PARSED_FILE
 from positions.embed import SEED_EMBEDDINGS_FILE as EMBEDDINGS_FILE
 
 
-def build(data_dir: Path) -> tuple[dict, list[tuple[str, "object"]]]:
+def build(data_dir: Path) -> tuple[dict, list[tuple[str, object]]]:
     """The seed entries for a corpus folder: parsed files and statement embeddings."""
     from positions import __version__
     from positions.corpus import ParsedFiles, load_corpus
@@ -55,8 +55,8 @@ def write(data_dir: Path) -> None:
 
     import numpy as np
 
-    from positions.safe_write import write_atomic
     from positions.embed import DIM
+    from positions.safe_write import write_atomic
 
     parsed, embeddings = build(data_dir)
     embeddings.sort(key=lambda kv: kv[0])

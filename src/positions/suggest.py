@@ -146,7 +146,7 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Suggestion:
-    proposition: "Proposition"
+    proposition: Proposition
     score: float          # how likely the text takes a side on it, in [0, 1]
     stance: str           # support, oppose or mixed
     confidence: float     # score x the share of the evidence that agrees with the stance
@@ -167,7 +167,7 @@ class Suggestion:
                 "evidence": [e.as_dict() for e in self.evidence]}
 
 
-def proposition_document(corpus: "Corpus", key: str) -> str:
+def proposition_document(corpus: Corpus, key: str) -> str:
     """The words a proposition is scored by: label, sentence, description, theme label and aliases."""
     p = corpus.proposition_map[key]
     theme = corpus.theme_of[key]
@@ -178,7 +178,7 @@ def proposition_document(corpus: "Corpus", key: str) -> str:
 class _Model:
     """What the suggester scores with, for the corpus less one source (or the whole corpus)."""
 
-    def __init__(self, suggester: "Suggester", exclude_source: str | None):
+    def __init__(self, suggester: Suggester, exclude_source: str | None):
         from positions import claimscore as cs
         from positions.scoring import centred, corpus_centre
 
@@ -206,7 +206,7 @@ class _Model:
 class Suggester:
     """Suggests the propositions a text takes a side on (see the module docstring)."""
 
-    def __init__(self, corpus: "Corpus", matcher: "Matcher | None" = None):
+    def __init__(self, corpus: Corpus, matcher: Matcher | None = None):
         from positions import claimscore as cs
 
         if matcher is None:
@@ -333,7 +333,7 @@ SEARCH_PROPOSITIONS = 3
 class Answer:
     """A proposition a search text most likely takes a side on, and where each source stands on it."""
 
-    proposition: "Proposition"
+    proposition: Proposition
     score: float
     positions: tuple  # stances.SourcePosition, one per source
 

@@ -12,7 +12,7 @@ fit in memory; blocks of scores are computed densely over only the terms the two
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 

@@ -10,7 +10,7 @@ from positions.cli.app import app, main
 
 # Each module registers its commands on `app`; order here is the order in --help (so not sorted).
 # isort: off
-from positions.cli import read, compare, suggest, export, edit, review, cache  # noqa: F401
+from positions.cli import read, compare, suggest, export, edit, review, cache  # noqa: F401 (imported to register)
 # isort: on
 
 __all__ = ["app", "main"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import typer
 from typer.core import TyperGroup
@@ -25,7 +25,7 @@ from positions.vocabulary import RELATIONS
 class _Group(TyperGroup):
     """Turns library errors into one-line messages and exit statuses, never tracebacks."""
 
-    def invoke(self, ctx):  # noqa: D401
+    def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except PositionsError as exc:
@@ -55,7 +55,7 @@ class _Group(TyperGroup):
             ctx.exit(exc.exit_code)
         return super().parse_args(ctx, args)
 
-    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # noqa: D401
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         """Usage errors as one line, `error: ...` with a did-you-mean, and the usage exit status."""
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
@@ -98,7 +98,7 @@ def usage_message(exc: Any) -> str:
             message = f"{where}: '{found.group(1)}' is not one of {', '.join(names)}{hint}"
     message = message.rstrip(".")
     ctx = getattr(exc, "ctx", None)
-    if ctx is not None and not _is_a(exc, "NoSuchOption") or message.startswith("Missing"):
+    if (ctx is not None and not _is_a(exc, "NoSuchOption")) or message.startswith("Missing"):
         path = ctx.command_path if ctx is not None else "positions"
         message += f" (see '{path} -h')"
     return message[:1].lower() + message[1:] if message[:2] != "No" else message
@@ -151,7 +151,7 @@ class ListFormat(str, Enum):
 
 
 class _State:
-    data: Optional[str] = None
+    data: str | None = None
     use_cache: bool = True
     progress: Any = None
     pager: bool = True
@@ -169,7 +169,7 @@ def _version(value: bool) -> None:
 @app.callback()
 def _global(
     ctx: typer.Context,
-    data: Optional[Path] = typer.Option(
+    data: Path | None = typer.Option(
         None, "--data", metavar="DIR", envvar="POSITIONS_DATA", show_envvar=True,
         help="Corpus folder to use instead of the shipped one (holds topics.yaml and sources/).",
     ),
@@ -312,7 +312,7 @@ def writable_root() -> Path:
 Relation = Enum("Relation", [(word, word) for word in RELATIONS], type=str)  # type: ignore[misc]
 
 
-def threshold_value(value: Optional[float]) -> float:
+def threshold_value(value: float | None) -> float:
     """The --threshold option: match.DEFAULT_THRESHOLD when absent; UsageError outside [0, 1]."""
     from positions.match import DEFAULT_THRESHOLD
 

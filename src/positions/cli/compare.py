@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Optional
 
 import typer
 
 from positions.cli.app import (
+    THRESHOLD_HELP,
     ListFormat,
     Relation,
-    THRESHOLD_HELP,
     app,
     echo,
     make_matcher,
@@ -69,7 +68,7 @@ def _csv_only(excel: bool, fmt: Enum) -> None:
         raise UsageError("--excel applies to --format csv")
 
 
-def _write_output(text: str, output: Optional[str]) -> None:
+def _write_output(text: str, output: str | None) -> None:
     if output in (None, "-"):
         echo(text)
         return
@@ -84,10 +83,10 @@ def compare(
     sources: list[str] = typer.Argument(..., metavar="A B [C ...]", help="Two or more source keys."),
     topic: list[str] = typer.Option([], "--topic", "-t", help="Only pairs and statements on this topic (repeatable)."),
     relation: list[Relation] = typer.Option([], "--relation", "-r", help="Only disagreements, agreements or related statements (repeatable); the output says what it leaves out."),
-    threshold: Optional[float] = typer.Option(None, "--threshold", help=THRESHOLD_HELP),
+    threshold: float | None = typer.Option(None, "--threshold", help=THRESHOLD_HELP),
     explain: bool = typer.Option(False, "--explain", help="Show the pairs behind each proposition and the signals behind each score."),
     fmt: CompareFormat = typer.Option(CompareFormat.table, "--format", help="table, markdown, json or csv (the listed pairs, with both quotes)."),
-    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write to FILE instead of standard output."),
+    output: str | None = typer.Option(None, "--output", "-o", metavar="FILE", help="Write to FILE instead of standard output."),
     excel: bool = typer.Option(False, "--excel", help=EXCEL_HELP),
     full: bool = typer.Option(False, "--full", help="Every quote whole, with its reference (the table format shortens quotes to a line)."),
     no_pager: bool = typer.Option(False, "--no-pager", help="Print straight to the terminal, without $PAGER."),
@@ -216,10 +215,10 @@ def report(
     sources: list[str] = typer.Argument(None, metavar="[SOURCES...]", help="Source keys (default: all)."),
     topic: list[str] = typer.Option([], "--topic", "-t", help="Only this topic (repeatable)."),
     fmt: ReportFormat = typer.Option(ReportFormat.markdown, "--format", help="markdown or html."),
-    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write to FILE ('-' or none: standard output)."),
-    threshold: Optional[float] = typer.Option(None, "--threshold", help=THRESHOLD_HELP),
-    date: Optional[str] = typer.Option(None, "--date", help="A date to print in the report (none by default, so output is reproducible)."),
-    against: Optional[str] = typer.Option(None, "--against", metavar="KEY", help="Add a section on the gaps of this source against the others (see 'positions gaps')."),
+    output: str | None = typer.Option(None, "--output", "-o", metavar="FILE", help="Write to FILE ('-' or none: standard output)."),
+    threshold: float | None = typer.Option(None, "--threshold", help=THRESHOLD_HELP),
+    date: str | None = typer.Option(None, "--date", help="A date to print in the report (none by default, so output is reproducible)."),
+    against: str | None = typer.Option(None, "--against", metavar="KEY", help="Add a section on the gaps of this source against the others (see 'positions gaps')."),
 ) -> None:
     """Write a briefing: findings summary, sources, where each stands, each theme's propositions with
     their quotes, related statements, methods.
@@ -254,7 +253,7 @@ def gaps(
     against: str = typer.Option(..., "--against", metavar="KEY", help="The reference source, e.g. moj."),
     topic: list[str] = typer.Option([], "--topic", "-t", help="Only this topic or proposition (repeatable)."),
     fmt: GapsFormat = typer.Option(GapsFormat.table, "--format", help="table, markdown or json."),
-    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write to FILE instead of standard output."),
+    output: str | None = typer.Option(None, "--output", "-o", metavar="FILE", help="Write to FILE instead of standard output."),
 ) -> None:
     """What the other sources take a side on that KEY does not address, and what KEY takes a side on
     that no other source shares, proposition by proposition.

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -56,12 +55,12 @@ def _ask_suggestions(plan, fields: dict) -> None:
 @app.command()
 def add(
     source: str = typer.Argument(..., help="Source key, e.g. alliance."),
-    text: Optional[str] = typer.Option(None, "--text", help="The verbatim quote. Prompted for on a terminal when absent."),
-    statement_id: Optional[str] = typer.Option(None, "--id", help="Statement id (slug); default: made from the text's first content words."),
-    section: Optional[str] = typer.Option(None, "--section", help="Heading or lead-in the quote sits under."),
+    text: str | None = typer.Option(None, "--text", help="The verbatim quote. Prompted for on a terminal when absent."),
+    statement_id: str | None = typer.Option(None, "--id", help="Statement id (slug); default: made from the text's first content words."),
+    section: str | None = typer.Option(None, "--section", help="Heading or lead-in the quote sits under."),
     stance: list[str] = typer.Option([], "--stance", metavar="PROPOSITION=STANCE", help="A curated stance: support, oppose or mixed (repeatable)."),
     accept_suggested: bool = typer.Option(False, "--accept-suggested", help="Also take the suggested stances whose confidence reaches 0.7 (suggest.ACCEPT_CONFIDENCE); --stance wins where both name a proposition."),
-    note: Optional[str] = typer.Option(None, "--note", help="Curator's note."),
+    note: str | None = typer.Option(None, "--note", help="Curator's note."),
     force: bool = typer.Option(False, "--force", help="Add even when it nearly repeats a statement of the same source."),
 ) -> None:
     """Add a statement to a source, after showing the nearest existing statements and the stances
@@ -137,11 +136,11 @@ def add(
 def new_source(
     key: str = typer.Argument(..., help="Source key: lowercase slug, e.g. howard-league; the file is sources/KEY.yaml."),
     name: str = typer.Option(..., "--name", help="The organisation's name."),
-    title: Optional[str] = typer.Option(None, "--title", help="The document's title."),
-    date: Optional[str] = typer.Option(None, "--date", help="YYYY, YYYY-MM or YYYY-MM-DD."),
-    kind: Optional[str] = typer.Option(None, "--kind", help="coalition, professional body, government, ..."),
+    title: str | None = typer.Option(None, "--title", help="The document's title."),
+    date: str | None = typer.Option(None, "--date", help="YYYY, YYYY-MM or YYYY-MM-DD."),
+    kind: str | None = typer.Option(None, "--kind", help="coalition, professional body, government, ..."),
     author: list[str] = typer.Option([], "--author", help="An author or signatory (repeatable)."),
-    url: Optional[str] = typer.Option(None, "--url", help="Where the document is published."),
+    url: str | None = typer.Option(None, "--url", help="Where the document is published."),
 ) -> None:
     """Create an empty source file sources/KEY.yaml, ready for 'positions add'.
 
@@ -149,8 +148,8 @@ def new_source(
 
     Example: positions --data mycorpus new-source howard-league --name "Howard League" --date 2020-05 --kind charity
     """
-    from positions.scaffold import new_source as create
     from positions.errors import display_path
+    from positions.scaffold import new_source as create
 
     root = writable_root()
     fields = {"name": name, "title": title, "date": date, "kind": kind, "authors": list(author), "url": url}

@@ -18,7 +18,8 @@ import io
 import os
 import re
 import sys
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from positions.errors import UsageError, printable
 

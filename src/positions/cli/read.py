@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Optional
 
 import typer
 
 from positions.cli.app import ListFormat, app, echo, open_corpus, print_rich, state
+
 
 @app.command()
 def sources(fmt: ListFormat = typer.Option(ListFormat.table, "--format", help="table or json.")) -> None:
@@ -111,7 +111,7 @@ def topics(
 
 @app.command()
 def validate(
-    directory: Optional[Path] = typer.Argument(None, metavar="[DIR]", help="Corpus folder (default: the corpus in use)."),
+    directory: Path | None = typer.Argument(None, metavar="[DIR]", help="Corpus folder (default: the corpus in use)."),
 ) -> None:
     """Check a corpus; print 'OK: N sources, M statements, T topics, P propositions' or every problem found.
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 import sys
 import textwrap
-from typing import Any, Optional
+from typing import Any
 
 import typer
 
 from positions.cli.app import (
-    Relation,
     THRESHOLD_HELP,
+    Relation,
     app,
     echo,
     state,
@@ -27,7 +27,7 @@ def _default_reviewer() -> str:
     return os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"
 
 
-def _read(prompt: str) -> Optional[str]:
+def _read(prompt: str) -> str | None:
     """One line of input after a prompt; None at end of input (a pipe, or a test's input, ran out)."""
     echo(prompt)
     line = sys.stdin.readline()
@@ -59,9 +59,9 @@ def _show_pair(n: int, total: int, pair: Any, labels: dict[str, str]) -> None:
 def review(
     a: str = typer.Argument(..., metavar="A", help="A source key, e.g. alliance."),
     b: str = typer.Argument(..., metavar="B", help="Another source key, e.g. moj."),
-    threshold: Optional[float] = typer.Option(None, "--threshold", help=THRESHOLD_HELP),
+    threshold: float | None = typer.Option(None, "--threshold", help=THRESHOLD_HELP),
     topic: list[str] = typer.Option([], "--topic", "-t", help="Only pairs on this topic (repeatable)."),
-    reviewer: Optional[str] = typer.Option(None, "--reviewer", help=REVIEWER_HELP),
+    reviewer: str | None = typer.Option(None, "--reviewer", help=REVIEWER_HELP),
 ) -> None:
     """Walk through the matcher's suggested pairs of two sources, best first, and confirm or reject each.
 
@@ -135,9 +135,9 @@ def link(
     b: str = typer.Argument(..., metavar="B/ID", help="A statement of another source, as SOURCE/ID."),
     confirm: bool = typer.Option(False, "--confirm", help="Always align the two statements."),
     reject: bool = typer.Option(False, "--reject", help="Never align them."),
-    relation: Optional[Relation] = typer.Option(None, "--relation", help="With --confirm: agree, disagree or related, overriding the stances."),
-    reason: Optional[str] = typer.Option(None, "--reason", help="Why (recorded in links.yaml)."),
-    reviewer: Optional[str] = typer.Option(None, "--reviewer", help=REVIEWER_HELP),
+    relation: Relation | None = typer.Option(None, "--relation", help="With --confirm: agree, disagree or related, overriding the stances."),
+    reason: str | None = typer.Option(None, "--reason", help="Why (recorded in links.yaml)."),
+    reviewer: str | None = typer.Option(None, "--reviewer", help=REVIEWER_HELP),
 ) -> None:
     """Record a decision on one pair of statements in links.yaml: --confirm or --reject.
 
@@ -146,8 +146,8 @@ def link(
     Example: positions --data mycorpus link alliance/publicly-owned-service moj/strength-in-mixed-market --confirm --relation disagree
     """
     from positions.corpus import load_corpus
-    from positions.links_file import check_link_refs, record_link
     from positions.errors import display_path
+    from positions.links_file import check_link_refs, record_link
 
     if confirm == reject:
         raise UsageError("give exactly one of --confirm or --reject")

@@ -9,7 +9,7 @@ SHOW_AFTER = 1.0  # seconds; quicker work never flashes a bar
 
 
 class _BarStep:
-    def __init__(self, bar: "DelayedBar", description: str, total: int):
+    def __init__(self, bar: DelayedBar, description: str, total: int):
         self.bar, self.description, self.total = bar, description, total
         self.done = 0
         self.task = None

@@ -388,7 +388,7 @@ def compare_view(report: Any, explain: bool = False, full: bool = False) -> Any:
 RELATED_NOTE = "Similar wording, no shared proposition: neither agreement nor disagreement is claimed."
 
 
-def Padding_(renderable: Any) -> Any:  # noqa: N802 - a small factory, named like the rich class it makes
+def Padding_(renderable: Any) -> Any:  # a small factory, named like the rich class it makes
     from rich.padding import Padding
 
     return Padding(renderable, (0, 0, 0, INDENT), expand=False)
