@@ -226,5 +226,5 @@ def append_statement(path: Path, fields: dict[str, Any], topic_keys: Any, *,
 def _appends_exactly(new_text: str, old: Any, fields: dict[str, Any]) -> bool:
     """Whether the text edit means exactly 'old data plus this statement' (guards odd layouts)."""
     expected = plain(old)
-    expected["statements"] = list(expected["statements"]) + [plain(statement_map(fields))]
+    expected["statements"] = [*expected["statements"], plain(statement_map(fields))]
     return loads_to(new_text, expected)

@@ -4,6 +4,7 @@ safe_write.write_atomic."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from pathlib import Path
@@ -132,8 +133,6 @@ def clear_cache() -> tuple[Path, int, int]:
             raise FilesystemError(f"cannot remove '{path}': {exc.strerror}; remove it by hand")
         removed += 1
         size += n
-    try:
+    with contextlib.suppress(OSError):  # not empty (someone else's files) or already gone
         folder.rmdir()
-    except OSError:
-        pass  # not empty (someone else's files) or already gone
     return folder, removed, size

@@ -6,6 +6,7 @@ each at a file, line and column.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import re
@@ -302,10 +303,8 @@ class ParsedFiles:
         # keep what this corpus used, plus a bounded number of others (another corpus, older edits)
         others = [k for k in sorted(self.entries) if k not in self.used][:500]
         keep = {k: self.entries[k] for k in sorted(self.used | set(others))}
-        try:
+        with contextlib.suppress(OSError):
             write_atomic(self.path, json.dumps(keep).encode("utf-8"))
-        except OSError:
-            pass
 
 
 _NO_CACHE = ParsedFiles(enabled=False)

@@ -6,6 +6,7 @@ only when some text has no cached vector.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 from functools import lru_cache
@@ -132,8 +133,6 @@ class EmbeddingStore:
             items = [(k, v) for k, v in items if k in wanted]
         buf = io.BytesIO()
         np.savez(buf, keys=np.array([k for k, _ in items]), vectors=np.stack([v for _, v in items]) if items else np.zeros((0, DIM), np.float32))
-        try:
+        with contextlib.suppress(OSError):
             write_atomic(self.path, buf.getvalue())
-        except OSError:
-            pass
         self._dirty = False

@@ -8,6 +8,7 @@ is fixed, so the same corpus and options give the same CSV bytes and the same SQ
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -15,7 +16,7 @@ import sqlite3
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -100,8 +101,8 @@ TABLES: tuple[Table, ...] = (
           ((("source", "statement_id"), "statements", ("source", "id")), _TO_PROPOSITION)),
     Table("positions", _key("source", "proposition", "stance") + _int("n_support", "n_oppose", "n_mixed", "n_neutral")
           + _text("finding"), ("source", "proposition"), (_TO_SOURCE, _TO_PROPOSITION)),
-    Table("pairs", _key(*_PAIR_KEY, "relation") + (Column("score", "REAL", True),) + _key("status")
-          + _text("propositions"), _PAIR_KEY, (_STATEMENT_A, _STATEMENT_B)),
+    Table("pairs", (*_key(*_PAIR_KEY, "relation"), Column("score", "REAL", True), *_key("status"), *_text("propositions")),
+          _PAIR_KEY, (_STATEMENT_A, _STATEMENT_B)),
     Table("links", _key(*_PAIR_KEY, "decision") + _text("relation", "reason", "reviewer", "date"), _PAIR_KEY,
           (_STATEMENT_A, _STATEMENT_B)),
     Table("silences", _key("source", "proposition"), ("source", "proposition"), (_TO_SOURCE, _TO_PROPOSITION)),
@@ -110,7 +111,7 @@ TABLES: tuple[Table, ...] = (
 TABLE_MAP = {t.name: t for t in TABLES}
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     sqlite = "sqlite"
     zip = "zip"
     csv = "csv"
@@ -376,10 +377,8 @@ def write_csv_folder(path: Path, files: list[tuple[str, bytes]]) -> None:
     except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         if old is not None:
-            try:
+            with contextlib.suppress(OSError):
                 old.rmdir()  # empty once the earlier export is back in place
-            except OSError:
-                pass
         if isinstance(exc, OSError):
             raise _write_error(shown, exc)
         raise
@@ -425,7 +424,7 @@ def sqlite_bytes(export: Export) -> tuple[bytes, str | None]:
                     marks = ", ".join("?" * len(table.columns))
                     con.executemany(f"INSERT INTO {table.name} VALUES ({marks})", rows)
         missing = _add_fts(con)
-        meta = list(export.meta) + [("full_text_search", f"{FTS_TABLE} (FTS5)" if missing is None else missing)]
+        meta = [*export.meta, ("full_text_search", f"{FTS_TABLE} (FTS5)" if missing is None else missing)]
         with con:
             con.executemany("INSERT INTO meta VALUES (?, ?)", meta)
         con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

@@ -112,7 +112,7 @@ def record_link(root: Path, corpus: Any, fields: dict[str, Any], *, timeout: flo
                 expected = plain(data)
                 if index is None:
                     new_text = appended_item_text(text, data, "links", item, separate_second=True)
-                    expected["links"] = list(expected.get("links") or []) + [plain(item)]
+                    expected["links"] = [*(expected.get("links") or []), plain(item)]
                 else:
                     replaced = existing[index]
                     new_text = replaced_item_text(text, data, "links", index, item)

@@ -318,9 +318,9 @@ class Suggester:
         agree = sum(e.similarity for e in votes if (flip(e.stance) if e.reversed else e.stance) == stance)
         total = sum(e.similarity for e in votes)
         share = agree / total if total > 0 else 1.0
-        ordered = tuple(sorted(evidence[1:], key=lambda e: -e.similarity)) + (evidence[0],)
+        ordered = (*sorted(evidence[1:], key=lambda e: -e.similarity), evidence[0])
         if lead is not evidence[0]:
-            ordered = (lead,) + tuple(e for e in ordered if e is not lead)
+            ordered = (lead, *(e for e in ordered if e is not lead))
         return Suggestion(prop, round(score, 4), stance if stance in SIDES else "support",
                           round(score * share, 4), ordered)
 

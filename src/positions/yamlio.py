@@ -8,6 +8,7 @@ back as a `Problem` with a 1-based line and column where the file has one.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import re
@@ -111,10 +112,8 @@ def read_text(path: Path) -> str:
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         hint = " (it looks like UTF-16)" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
         if not hint:
-            try:
+            with contextlib.suppress(UnicodeDecodeError):
                 hint = f" ('{raw[exc.start:exc.start + 1].decode('cp1252')}' in Windows-1252 or Latin-1)"
-            except UnicodeDecodeError:
-                pass
         raise YamlProblems([Problem(shown, line, col, "", (
             f"byte 0x{raw[exc.start]:02x} is not valid UTF-8{hint}; save the file as UTF-8"))])
     return text.replace("\r\n", "\n")

@@ -127,7 +127,7 @@ def appended_item_text(text: str, data: Any, key: str, item: Any, separate_secon
     key_line = data.lc.key(key)[0]
     end = next((i for i in range(key_line + 1, len(lines)) if _DOC_END_RE.match(lines[i])), None)
     if end is not None:
-        body = _appended_body("\n".join(lines[:end]) + "\n", lines[:end] + [""], data, key, key_line, seq, item,
+        body = _appended_body("\n".join(lines[:end]) + "\n", [*lines[:end], ""], data, key, key_line, seq, item,
                               separate_second)
         return None if body is None else body + "\n".join(lines[end:])
     return _appended_body(text, lines, data, key, key_line, seq, item, separate_second)
@@ -151,10 +151,7 @@ def _appended_body(text: str, lines: list[str], data: Any, key: str, key_line: i
     layout = dash_layout(lines[item_line], item_col)
     if layout is None:
         return None
-    if len(seq) > 1:
-        separated = lines[seq.lc.item(1)[0] - 1].strip() == ""
-    else:
-        separated = separate_second
+    separated = lines[seq.lc.item(1)[0] - 1].strip() == "" if len(seq) > 1 else separate_second
     out = text if text.endswith("\n") else text + "\n"
     if separated and not out.endswith("\n\n"):
         out += "\n"

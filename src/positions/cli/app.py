@@ -10,7 +10,7 @@ corpus (near-duplicate, existing key); 130 interrupted.
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -145,7 +145,7 @@ app = typer.Typer(
 )
 
 
-class ListFormat(str, Enum):
+class ListFormat(StrEnum):
     table = "table"
     json = "json"
 

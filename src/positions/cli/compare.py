@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import Enum, StrEnum
 from pathlib import Path
 
 import typer
@@ -22,26 +22,26 @@ from positions.cli.app import (
 from positions.errors import UsageError
 
 
-class CompareFormat(str, Enum):
+class CompareFormat(StrEnum):
     table = "table"
     markdown = "markdown"
     json = "json"
     csv = "csv"
 
 
-class GapsFormat(str, Enum):
+class GapsFormat(StrEnum):
     table = "table"
     markdown = "markdown"
     json = "json"
 
 
-class MatrixFormat(str, Enum):
+class MatrixFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
 
 
-class ReportFormat(str, Enum):
+class ReportFormat(StrEnum):
     markdown = "markdown"
     html = "html"
 

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import io
 import os
@@ -194,7 +195,6 @@ def safe_streams() -> None:
         codecs.register_error(ERROR_HANDLER, _escape)
     for name, errors in (("stdout", ERROR_HANDLER), ("stderr", ERROR_HANDLER), ("stdin", "replace")):
         stream = getattr(sys, name, None)
-        try:
+        # None (closed), or not a text file of the io module (a test's capture): left as it is
+        with contextlib.suppress(AttributeError, ValueError, OSError):
             stream.reconfigure(errors=errors)  # type: ignore[union-attr]
-        except (AttributeError, ValueError, OSError):
-            pass  # None (closed), or not a text file of the io module (a test's capture)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -66,7 +66,7 @@ def show(
         print_rich(statements_table(record, statements))
 
 
-class TopicSort(str, Enum):
+class TopicSort(StrEnum):
     taxonomy = "taxonomy"
     name = "name"
     contested = "contested"

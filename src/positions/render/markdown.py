@@ -129,7 +129,7 @@ def related_lines(report: Report, pairs: tuple[PairView, ...], seen: set[str], e
         extra = ("; " + ", ".join(f"{k} {v:.2f}" for k, v in p.signals.items())) if explain else ""
         out.append(f"- **{escape_inline(p.a.source_name)}** {one(p.a)} and **{escape_inline(p.b.source_name)}** "
                    f"{one(p.b)}: {escape_inline(score_words(p))}{extra}")
-    return out + [""]
+    return [*out, ""]
 
 
 def unplaced_lines(report: Report, seen: set[str], level: int) -> list[str]:
