@@ -84,7 +84,7 @@ def token_ids(texts: list[str]) -> list[np.ndarray]:
     top = model.embedding.shape[0] - 1
     out = []
     for enc in model.tokenize(list(texts)):
-        ids = np.array([i for i, m in zip(enc.ids, enc.attention_mask) if m], dtype=np.int64)
+        ids = np.array([i for i, m in zip(enc.ids, enc.attention_mask, strict=True) if m], dtype=np.int64)
         out.append(np.clip(ids, 0, top))
     return out
 
@@ -127,7 +127,7 @@ class Background:
         for weights in (wa, wb):
             m = np.zeros((len(weights), len(shared)), dtype=np.float32)
             for r, (ids, w) in enumerate(weights):
-                for i, x in zip(ids, w):
+                for i, x in zip(ids, w, strict=True):
                     n = column.get(i)
                     if n is not None:
                         m[r, n] = x
@@ -231,7 +231,7 @@ class Stage:
 
     def logit(self, f: dict[str, np.ndarray]) -> np.ndarray:
         out = np.full(f[self.features[0]].shape, self.intercept, dtype=np.float64)
-        for w, name in zip(self.coef, self.features):
+        for w, name in zip(self.coef, self.features, strict=True):
             out += w * f[name]
         return out.astype(np.float32)
 

@@ -63,7 +63,7 @@ def seed_embeddings() -> dict:
         return {}
     if vectors.ndim != 2 or vectors.shape[1] != DIM or len(keys) != len(vectors):
         return {}
-    return {str(k): v for k, v in zip(keys, vectors)}
+    return {str(k): v for k, v in zip(keys, vectors, strict=True)}
 
 
 def text_key(text: str) -> str:
@@ -91,13 +91,13 @@ class EmbeddingStore:
                 keys, vectors = npz["keys"], npz["vectors"]
             if vectors.ndim != 2 or vectors.shape[1] != DIM or len(keys) != len(vectors):
                 return
-            self._vectors = {str(k): v for k, v in zip(keys, vectors)}
+            self._vectors = {str(k): v for k, v in zip(keys, vectors, strict=True)}
         except Exception:  # a missing, stale or corrupt cache is rebuilt, never fatal
             self._vectors = {}
 
     def embed(self, texts: list[str], progress=None) -> np.ndarray:
         keys = [text_key(t) for t in texts]
-        missing = sorted({k: t for k, t in zip(keys, texts) if k not in self._vectors}.items())
+        missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in self._vectors}.items())
         if missing and self.path is not None:
             seeded = seed_embeddings()
             found = [(k, t) for k, t in missing if k in seeded]
@@ -110,7 +110,7 @@ class EmbeddingStore:
             step = progress.step("embedding statements", len(missing)) if progress is not None else None
             for start in range(0, len(missing), EMBED_BATCH):
                 batch = missing[start:start + EMBED_BATCH]
-                for (k, _), v in zip(batch, embed_uncached([t for _, t in batch])):
+                for (k, _), v in zip(batch, embed_uncached([t for _, t in batch]), strict=True):
                     self._vectors[k] = v
                 if step is not None:
                     step.advance(len(batch))

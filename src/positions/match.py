@@ -128,7 +128,7 @@ class Matcher:
         self._ref_rank[order] = np.arange(len(self.refs))
         # Proposition sets and topic (theme) sets as 0/1 rows, so overlaps are matrix products.
         theme_of = {k: t.key for k, t in corpus.theme_of.items()}
-        themes = [frozenset(theme_of.get(k, k) for k in cur) | con for cur, con in zip(self.curated, self.concepts)]
+        themes = [frozenset(theme_of.get(k, k) for k in cur) | con for cur, con in zip(self.curated, self.concepts, strict=True)]
         props = sorted({k for t in self.curated for k in t})
         prop_column = {k: n for n, k in enumerate(props)}
         keys = sorted({k for t in themes for k in t})
@@ -138,7 +138,7 @@ class Matcher:
         self._either_rows = np.zeros((len(self.refs), len(keys)), dtype=np.float32)
         # the sides as bits, 64 propositions a word, for "do these two answer a shared proposition?"
         self._side_bits = np.zeros((len(self.refs), max(1, -(-len(props) // 64))), dtype=np.uint64)
-        for n, (cur, side, theme) in enumerate(zip(self.curated, self.sides, themes)):
+        for n, (cur, side, theme) in enumerate(zip(self.curated, self.sides, themes, strict=True)):
             self._curated_rows[n, [prop_column[k] for k in cur]] = 1.0
             self._side_rows[n, [prop_column[k] for k in side]] = 1.0
             self._either_rows[n, [column[k] for k in theme]] = 1.0
@@ -283,7 +283,7 @@ class Matcher:
         degree_a: dict[int, int] = {}
         degree_b: dict[int, int] = {}
         out = []
-        for n, i, j in zip(picked.tolist(), scored.i[picked].tolist(), scored.j[picked].tolist()):
+        for n, i, j in zip(picked.tolist(), scored.i[picked].tolist(), scored.j[picked].tolist(), strict=True):
             if degree_a.get(i, 0) >= cap or degree_b.get(j, 0) >= cap:
                 continue
             degree_a[i] = degree_a.get(i, 0) + 1

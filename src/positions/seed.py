@@ -47,7 +47,7 @@ def build(data_dir: Path) -> tuple[dict, list[tuple[str, object]]]:
     texts = sorted({normaliser.expand(r.text) for r in corpus.statements()})
     vectors = embed_uncached(texts)
     parsed = {"version": __version__, "entries": dict(sorted(recorder.seeded.items()))}
-    return parsed, [(text_key(t), v) for t, v in zip(texts, vectors)]
+    return parsed, [(text_key(t), v) for t, v in zip(texts, vectors, strict=True)]
 
 
 def write(data_dir: Path) -> None:

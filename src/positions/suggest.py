@@ -360,6 +360,6 @@ def curator_queue(suggester: Suggester, source: str, limit: int = 3) -> list[tup
     confident first: what a curator should look at first. [(StatementRef, [Suggestion...]), ...]"""
     refs = [r for r in suggester.corpus.source_map[source].statements if not r.sides]
     found = suggester.suggest_many([r.text for r in refs], limit=limit)
-    pairs = list(zip(refs, found))
+    pairs = list(zip(refs, found, strict=True))
     pairs.sort(key=lambda p: (-(p[1][0].confidence if p[1] else 0.0), -(p[1][0].score if p[1] else 0.0), p[0].ref))
     return pairs

@@ -122,7 +122,7 @@ class _TopicsTable:
             return
         table = Table(title=title, show_lines=False, box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1, 0, 0))
         table.add_column("proposition (key)", overflow="fold", width=max(longest, first) if first >= longest else first)
-        for key, width in zip([*keys, *extra], widths):
+        for key, width in zip([*keys, *extra], widths, strict=True):
             table.add_column(safe(key), justify="right", width=width, no_wrap=True)
         topic = None
         for r in rows:
@@ -266,7 +266,7 @@ class _StandTable:
         table = Table(title="Where each source stands", show_lines=False, box=box.SIMPLE_HEAD, pad_edge=False,
                       padding=(0, 1, 0, 0))
         table.add_column("proposition (key)", overflow="fold", width=max(longest, first_width(widths)))
-        for key, width in zip(keys, widths):
+        for key, width in zip(keys, widths, strict=True):
             table.add_column(safe(key), overflow="fold", width=width)
         for info in report.propositions:
             cells = []
