@@ -182,7 +182,7 @@ def append_statement(path: Path, fields: dict[str, Any], topic_keys: Any, *,
             text = read_text(path)
             data = load_yaml(path)
         except YamlProblems as exc:
-            raise CorpusError(exc.problems)
+            raise CorpusError(exc.problems) from exc
         # The file must already be valid: do not pile a statement onto a broken file.
         validate_source_text(text, path, topic_keys)
         existing = data["statements"]

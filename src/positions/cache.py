@@ -130,7 +130,7 @@ def clear_cache() -> tuple[Path, int, int]:
         except OSError as exc:
             from positions.errors import FilesystemError
 
-            raise FilesystemError(f"cannot remove '{path}': {exc.strerror}; remove it by hand")
+            raise FilesystemError(f"cannot remove '{path}': {exc.strerror}; remove it by hand") from exc
         removed += 1
         size += n
     with contextlib.suppress(OSError):  # not empty (someone else's files) or already gone

@@ -739,4 +739,4 @@ def validated(model: Any, fields: dict[str, Any], option_of: Any) -> Any:
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = tuple(err["loc"])
-        raise UsageError(f"{option_of(loc)}: {field_message(err, loc)}")
+        raise UsageError(f"{option_of(loc)}: {field_message(err, loc)}") from exc

@@ -350,7 +350,7 @@ def write_csv_folder(path: Path, files: list[tuple[str, bytes]]) -> None:
     try:
         tmp = Path(tempfile.mkdtemp(dir=parent, prefix=f".{target.name}.", suffix=".tmp"))
     except OSError as exc:
-        raise _write_error(shown, exc)
+        raise _write_error(shown, exc) from exc
     old: Path | None = None
     try:
         for name, data in files:
@@ -380,7 +380,7 @@ def write_csv_folder(path: Path, files: list[tuple[str, bytes]]) -> None:
             with contextlib.suppress(OSError):
                 old.rmdir()  # empty once the earlier export is back in place
         if isinstance(exc, OSError):
-            raise _write_error(shown, exc)
+            raise _write_error(shown, exc) from exc
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)

@@ -101,7 +101,7 @@ def record_link(root: Path, corpus: Any, fields: dict[str, Any], *, timeout: flo
                 text = read_text(path)
                 data = load_yaml(path, text)
             except YamlProblems as exc:
-                raise CorpusError(exc.problems)
+                raise CorpusError(exc.problems) from exc
             if data is None:  # empty, or only comments: keep them and start the list
                 new_text = (text if text.endswith("\n") or not text else text + "\n") + \
                     "links:\n" + render_list_item("links", item, 2)

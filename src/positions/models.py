@@ -179,7 +179,7 @@ class SourceFile(_Strict):
         try:
             _dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
         except ValueError:
-            raise ValueError(f"'{value}' is not a real date; write YYYY, YYYY-MM or YYYY-MM-DD")
+            raise ValueError(f"'{value}' is not a real date; write YYYY, YYYY-MM or YYYY-MM-DD") from None
         return value
 
 
@@ -236,7 +236,7 @@ class Link(_Strict):
             try:
                 _dt.date.fromisoformat(value)
             except ValueError:
-                raise ValueError(f"'{value}' is not a real date; write YYYY-MM-DD")
+                raise ValueError(f"'{value}' is not a real date; write YYYY-MM-DD") from None
         return value
 
     @field_validator("reason", "reviewer")

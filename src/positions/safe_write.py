@@ -63,14 +63,14 @@ def write_output(path: Path, text: str | bytes, example: str = "report.md") -> P
         except OSError as exc:
             if exc.errno == errno.ENXIO:
                 raise FilesystemError(f"cannot write '{shown}': it is a named pipe that no program is reading; "
-                                      "start the reader first, or give a file name")
-            raise FilesystemError(f"cannot write '{shown}': {exc.strerror or exc}")
+                                      "start the reader first, or give a file name") from exc
+            raise FilesystemError(f"cannot write '{shown}': {exc.strerror or exc}") from exc
         try:
             os.set_blocking(fd, True)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
         except OSError as exc:
-            raise FilesystemError(f"cannot write '{shown}': {exc.strerror or exc}")
+            raise FilesystemError(f"cannot write '{shown}': {exc.strerror or exc}") from exc
         return path
     target = Path(os.path.realpath(path)) if path.is_symlink() else path
     if target.is_dir():
@@ -94,9 +94,9 @@ def write_reporting(path: Path, data: bytes, shown: str, permission_hint: str = 
     try:
         write_atomic(path, data)
     except PermissionError:
-        raise FilesystemError(f"cannot write '{shown}': permission denied{permission_hint}")
+        raise FilesystemError(f"cannot write '{shown}': permission denied{permission_hint}") from None
     except OSError as exc:
-        raise FilesystemError(f"cannot write '{shown}': {exc.strerror or exc}")
+        raise FilesystemError(f"cannot write '{shown}': {exc.strerror or exc}") from exc
 
 
 def corpus_file_kind(path: Path) -> str | None:
@@ -139,7 +139,7 @@ def lock_timeout() -> float:
         try:
             return max(0.0, float(raw))
         except ValueError:
-            raise UsageError(f"{ENV_LOCK_TIMEOUT}='{raw}' is not a number of seconds")
+            raise UsageError(f"{ENV_LOCK_TIMEOUT}='{raw}' is not a number of seconds") from None
     return LOCK_TIMEOUT
 
 
@@ -165,16 +165,16 @@ class Locked:
                 f"cannot write '{display_path(self.path)}': another positions command has held its "
                 f"lock ({display_path(self.lock_path)}) for over {self.timeout:g} s; wait for it to "
                 f"finish and retry (set {ENV_LOCK_TIMEOUT} to wait longer)"
-            )
+            ) from None
         except PermissionError:
             raise FilesystemError(
                 f"cannot write '{display_path(self.path)}': permission denied creating the lock "
                 f"file {display_path(self.lock_path)}; make the folder writable"
-            )
+            ) from None
         except OSError as exc:
             raise FilesystemError(
                 f"cannot lock '{display_path(self.path)}': {exc.strerror or exc}"
-            )
+            ) from exc
         return self
 
     def __exit__(self, *exc: Any) -> None:

@@ -75,21 +75,21 @@ def read_text(path: Path) -> str:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
         if os.path.islink(path):
-            raise problem("is a link to a file that does not exist; remove the link or restore the file")
-        raise problem("file not found")
+            raise problem("is a link to a file that does not exist; remove the link or restore the file") from None
+        raise problem("file not found") from None
     except IsADirectoryError:
-        raise problem("is a folder, not a file; a corpus file must be a plain YAML file")
+        raise problem("is a folder, not a file; a corpus file must be a plain YAML file") from None
     except PermissionError:
-        raise problem("cannot read: permission denied; make the file readable (chmod u+r)")
+        raise problem("cannot read: permission denied; make the file readable (chmod u+r)") from None
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise problem("is a link that leads back to itself (a loop of links); remove it or point it at a file")
-        raise problem(f"cannot read: {exc.strerror or exc}")
+            raise problem("is a link that leads back to itself (a loop of links); remove it or point it at a file") from exc
+        raise problem(f"cannot read: {exc.strerror or exc}") from exc
     try:
         info = os.fstat(fd)
     except OSError as exc:
         os.close(fd)
-        raise problem(f"cannot read: {exc.strerror or exc}")
+        raise problem(f"cannot read: {exc.strerror or exc}") from exc
     if not stat.S_ISREG(info.st_mode):
         os.close(fd)
         if stat.S_ISDIR(info.st_mode):
@@ -102,7 +102,7 @@ def read_text(path: Path) -> str:
         try:
             raw = fh.read(MAX_FILE_BYTES + 1)
         except OSError as exc:
-            raise problem(f"cannot read: {exc.strerror or exc}")
+            raise problem(f"cannot read: {exc.strerror or exc}") from exc
     if len(raw) > MAX_FILE_BYTES:  # it grew after the check
         raise problem(_too_big(len(raw)))
     try:
@@ -115,7 +115,7 @@ def read_text(path: Path) -> str:
             with contextlib.suppress(UnicodeDecodeError):
                 hint = f" ('{raw[exc.start:exc.start + 1].decode('cp1252')}' in Windows-1252 or Latin-1)"
         raise YamlProblems([Problem(shown, line, col, "", (
-            f"byte 0x{raw[exc.start]:02x} is not valid UTF-8{hint}; save the file as UTF-8"))])
+            f"byte 0x{raw[exc.start]:02x} is not valid UTF-8{hint}; save the file as UTF-8"))]) from exc
     return text.replace("\r\n", "\n")
 
 
@@ -280,15 +280,15 @@ def load_yaml(path: Path, text: str | None = None, keep_comments: bool = False) 
         raise
     except MarkedYAMLError as exc:
         mark, what = _describe_error(exc)
-        raise YamlProblems([_mark_problem(shown, mark, f"invalid YAML: {what}")])
+        raise YamlProblems([_mark_problem(shown, mark, f"invalid YAML: {what}")]) from exc
     except ReaderError as exc:
-        raise YamlProblems([_reader_problem(text, shown, exc)])
+        raise YamlProblems([_reader_problem(text, shown, exc)]) from exc
     except YAMLError as exc:
-        raise YamlProblems([Problem(shown, 0, 0, "", f"invalid YAML: {_plain(str(exc))}")])
+        raise YamlProblems([Problem(shown, 0, 0, "", f"invalid YAML: {_plain(str(exc))}")]) from exc
     except RecursionError:
-        raise YamlProblems([Problem(shown, 0, 0, "", "is nested too deeply to read")])
+        raise YamlProblems([Problem(shown, 0, 0, "", "is nested too deeply to read")]) from None
     except ValueError as exc:
-        raise YamlProblems([_bad_value_problem(text, shown, exc)])
+        raise YamlProblems([_bad_value_problem(text, shown, exc)]) from exc
     problems = _key_problems(data, shown)
     if problems:
         raise YamlProblems(problems)

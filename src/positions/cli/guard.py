@@ -102,7 +102,7 @@ def clean_arguments(group: Any, args: list[str]) -> list[str]:
             except UnicodeDecodeError as exc:
                 shown = raw.decode("utf-8", "backslashreplace")
                 raise UsageError(f"{label}: '{_excerpt(shown)}' is not valid UTF-8 text (byte 0x{raw[exc.start]:02x}); "
-                                 "write it in UTF-8")
+                                 "write it in UTF-8") from exc
         unclean = _UNCLEAN.search(token) or (re.search("\n", token) if label not in FREE_TEXT else None)
         if unclean:  # worded as models.check_clean_text words it for a corpus file
             ch = unclean.group()
