@@ -330,7 +330,8 @@ def seed_parsed_entries() -> dict[str, str]:
     return {k: v for k, v in seed["entries"].items() if isinstance(v, str)}
 
 
-def _load_file(path: Path, model: Any, list_field: str, cache: ParsedFiles = _NO_CACHE) -> tuple[Any, Any, list[Problem]]:
+def _load_file(path: Path, model: Any, list_field: str,
+               cache: ParsedFiles = _NO_CACHE) -> tuple[Any, Any, list[Problem]]:
     """(model instance or None, raw data, problems) for one file. A cache hit returns no raw data."""
     from pydantic import ValidationError
 
@@ -353,7 +354,8 @@ def _load_file(path: Path, model: Any, list_field: str, cache: ParsedFiles = _NO
         return None, None, [Problem(shown, 0, 0, "", f"file is empty; it needs at least {hint}")]
     if not isinstance(data, dict):
         at = locate(data, ())
-        return None, data, [Problem(shown, at.line or 1, at.column or 1, "", "must be a mapping of fields, not a list or a single value")]
+        return None, data, [Problem(shown, at.line or 1, at.column or 1, "",
+                                    "must be a mapping of fields, not a list or a single value")]
     try:
         parsed = model.model_validate(data)
     except ValidationError as exc:
@@ -367,7 +369,8 @@ def load_topics(root: Path, cache: ParsedFiles = _NO_CACHE) -> tuple[list, Any, 
 
     path = root / TOPICS_FILE
     if not inside(root, path):
-        return [], None, [Problem(display_path(path), 0, 0, "", "is a link to a file outside the corpus folder; copy the file in instead")]
+        return [], None, [Problem(display_path(path), 0, 0, "",
+                                  "is a link to a file outside the corpus folder; copy the file in instead")]
     parsed, data, problems = _load_file(path, TopicsFile, "topics", cache)
     if parsed is None:
         return [], data, problems
@@ -478,7 +481,8 @@ def load_source(path: Path, topic_keys: StanceKeys | None, root: Path,
     key = path.stem
     problems: list[Problem] = []
     if not inside(root, path):
-        return None, [Problem(shown, 0, 0, "", "is a link to a file outside the corpus folder; copy the file in instead")]
+        return None, [Problem(shown, 0, 0, "",
+                              "is a link to a file outside the corpus folder; copy the file in instead")]
     if path.suffix not in (".yaml", ".yml"):
         return None, [Problem(shown, 0, 0, "", (
             f"the file name ends in '{path.suffix}', which positions does not read as a source; rename it to "
@@ -561,9 +565,11 @@ def load_corpus(root: str | Path, use_cache: bool = False, parsed_files: ParsedF
         problems.extend(source_problems)
         if source is not None:
             sources.append(source)
-    if not (root / TOPICS_FILE).exists() and any(s.data.silent_on or any(st.stances for st in s.data.statements) for s in sources):
+    takes_stances = any(s.data.silent_on or any(st.stances for st in s.data.statements) for s in sources)
+    if not (root / TOPICS_FILE).exists() and takes_stances:
         problems.append(Problem(display_path(root / TOPICS_FILE), 0, 0, "",
-            "file not found, but the sources take stances on topics; restore it (or copy one with 'positions init DIR')"))
+            "file not found, but the sources take stances on topics; "
+            "restore it (or copy one with 'positions init DIR')"))
     links: list = []
     if (root / LINKS_FILE).exists():
         links, link_problems = load_links(root, sources, {p.stem for p in source_files(root)}, cache)
@@ -575,7 +581,8 @@ def load_corpus(root: str | Path, use_cache: bool = False, parsed_files: ParsedF
                   links=tuple(links))
 
 
-def load_links(root: Path, sources: list, file_keys: set[str], cache: ParsedFiles = _NO_CACHE) -> tuple[list, list[Problem]]:
+def load_links(root: Path, sources: list, file_keys: set[str],
+               cache: ParsedFiles = _NO_CACHE) -> tuple[list, list[Problem]]:
     """links.yaml: (the links, problems). `sources` are the sources that loaded; `file_keys` the keys of
     every source file, so that a link into a file that failed to load is not also called unknown."""
     from positions.models import LinksFile
@@ -629,12 +636,14 @@ def _check_links(data: dict, shown: str, ids: dict[str, set[str]], file_keys: se
             if refs["a"].partition("/")[0] == refs["b"].partition("/")[0]:
                 at = locate(data, ("links", i, "b"))
                 problems.append(Problem(shown, at.line, at.column, f"link {i + 1} b",
-                    f"'{refs['a']}' and '{refs['b']}' are in the same source; a link joins statements of two different sources"))
+                    f"'{refs['a']}' and '{refs['b']}' are in the same source; "
+                    "a link joins statements of two different sources"))
             pair = frozenset(refs.values())
             if pair in first:
                 at = locate(data, ("links", i, "a"))
                 problems.append(Problem(shown, at.line, at.column, f"link {i + 1}",
-                    f"duplicate link: {refs['a']} and {refs['b']} are already decided by link {first[pair] + 1}; keep one decision per pair"))
+                    f"duplicate link: {refs['a']} and {refs['b']} are already decided by link {first[pair] + 1}; "
+                    "keep one decision per pair"))
             else:
                 first[pair] = i
         if entry.get("decision") == "rejected" and entry.get("relation") is not None:

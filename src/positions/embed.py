@@ -132,7 +132,8 @@ class EmbeddingStore:
             wanted = {text_key(t) for t in keep}
             items = [(k, v) for k, v in items if k in wanted]
         buf = io.BytesIO()
-        np.savez(buf, keys=np.array([k for k, _ in items]), vectors=np.stack([v for _, v in items]) if items else np.zeros((0, DIM), np.float32))
+        vectors = np.stack([v for _, v in items]) if items else np.zeros((0, DIM), np.float32)
+        np.savez(buf, keys=np.array([k for k, _ in items]), vectors=vectors)
         with contextlib.suppress(OSError):
             write_atomic(self.path, buf.getvalue())
         self._dirty = False

@@ -101,8 +101,8 @@ TABLES: tuple[Table, ...] = (
           ((("source", "statement_id"), "statements", ("source", "id")), _TO_PROPOSITION)),
     Table("positions", _key("source", "proposition", "stance") + _int("n_support", "n_oppose", "n_mixed", "n_neutral")
           + _text("finding"), ("source", "proposition"), (_TO_SOURCE, _TO_PROPOSITION)),
-    Table("pairs", (*_key(*_PAIR_KEY, "relation"), Column("score", "REAL", True), *_key("status"), *_text("propositions")),
-          _PAIR_KEY, (_STATEMENT_A, _STATEMENT_B)),
+    Table("pairs", (*_key(*_PAIR_KEY, "relation"), Column("score", "REAL", True), *_key("status"),
+                    *_text("propositions")), _PAIR_KEY, (_STATEMENT_A, _STATEMENT_B)),
     Table("links", _key(*_PAIR_KEY, "decision") + _text("relation", "reason", "reviewer", "date"), _PAIR_KEY,
           (_STATEMENT_A, _STATEMENT_B)),
     Table("silences", _key("source", "proposition"), ("source", "proposition"), (_TO_SOURCE, _TO_PROPOSITION)),

@@ -128,7 +128,8 @@ class Matcher:
         self._ref_rank[order] = np.arange(len(self.refs))
         # Proposition sets and topic (theme) sets as 0/1 rows, so overlaps are matrix products.
         theme_of = {k: t.key for k, t in corpus.theme_of.items()}
-        themes = [frozenset(theme_of.get(k, k) for k in cur) | con for cur, con in zip(self.curated, self.concepts, strict=True)]
+        themes = [frozenset(theme_of.get(k, k) for k in cur) | con
+                  for cur, con in zip(self.curated, self.concepts, strict=True)]
         props = sorted({k for t in self.curated for k in t})
         prop_column = {k: n for n, k in enumerate(props)}
         keys = sorted({k for t in themes for k in t})
@@ -195,8 +196,9 @@ class Matcher:
         emb = self.embeddings
         if self._clusters is None:
             self._clusters = candidates.EmbeddingClusters.fit(emb)
-        codes = [self._clusters.nearest_codes(emb, ia_a, ib_a, candidates.NEIGHBOURS, candidates.PROBES),
-                 candidates.swapped_codes(self._clusters.nearest_codes(emb, ib_a, ia_a, candidates.NEIGHBOURS, candidates.PROBES), n)]
+        nearest = self._clusters.nearest_codes
+        codes = [nearest(emb, ia_a, ib_a, candidates.NEIGHBOURS, candidates.PROBES),
+                 candidates.swapped_codes(nearest(emb, ib_a, ia_a, candidates.NEIGHBOURS, candidates.PROBES), n)]
         for rows, cols, swap in ((ia_a, ib_a, False), (ib_a, ia_a, True)):
             r, c = self.terms.shared_term_partners(rows, cols, candidates.NEIGHBOURS, candidates.TERMS_PER_STATEMENT,
                                                    candidates.MAX_POSTINGS)

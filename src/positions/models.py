@@ -207,7 +207,8 @@ class Link(_Strict):
     @classmethod
     def _ref_shape(cls, value: object) -> object:
         if isinstance(value, str) and not is_statement_ref(value.strip()):
-            raise ValueError(f"'{value}' is not a statement reference; write SOURCE/ID, e.g. 'alliance/publicly-owned-service'")
+            raise ValueError(f"'{value}' is not a statement reference; "
+                             "write SOURCE/ID, e.g. 'alliance/publicly-owned-service'")
         return value
 
     @field_validator("decision", mode="before")

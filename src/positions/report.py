@@ -355,7 +355,7 @@ def build_report(corpus: Corpus, comparison: Comparison, *, corpus_hash: str, ve
         sources=sources,
         source_keys=tuple(keys),
         summary=summary,
-        headline=_headline(keys, names, blocks, matrix, len([r for k in keys for r in corpus.source_map[k].statements])),
+        headline=_headline(keys, names, blocks, matrix, sum(len(corpus.source_map[k].statements) for k in keys)),
         matrix=matrix,
         propositions=infos,
         blocks=tuple(blocks),

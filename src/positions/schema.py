@@ -58,9 +58,9 @@ def _tighten_links(body: dict[str, Any]) -> None:
             branch["pattern"] = _ISO_DATE_PATTERN
     links = body.get("properties", {}).get("links")
     if links is not None:
-        body["properties"]["links"] = {"anyOf": [{k: v for k, v in links.items() if k not in ("default", "description", "title")},
-                                                 {"type": "null"}],
-                                       **{k: links[k] for k in ("default", "description", "title") if k in links}}
+        outer = ("default", "description", "title")
+        body["properties"]["links"] = {"anyOf": [{k: v for k, v in links.items() if k not in outer}, {"type": "null"}],
+                                       **{k: links[k] for k in outer if k in links}}
 
 
 def schema_json(kind: str) -> str:

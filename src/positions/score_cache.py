@@ -59,7 +59,8 @@ class ScoreCache:
         n = len(arrays["i"])
         if any(a.ndim != 1 or len(a) != n for a in arrays.values()):
             return None
-        if n and (min(arrays["i"].min(), arrays["j"].min()) < 0 or max(arrays["i"].max(), arrays["j"].max()) >= statements):
+        i, j = arrays["i"], arrays["j"]
+        if n and (min(i.min(), j.min()) < 0 or max(i.max(), j.max()) >= statements):
             return None
         arrays["i"] = arrays["i"].astype(np.int64)
         arrays["j"] = arrays["j"].astype(np.int64)

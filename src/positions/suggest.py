@@ -197,8 +197,10 @@ class _Model:
         self.population = self.scorer.population(s.statement_texts.take(self.pop_rows), props, self.background)
         # curated statements with sides, for the nearest-statement evidence
         self.curated = [i for i in keep if s.refs[i].sides]
-        self.centre = corpus_centre(s.statement_texts.vectors[keep]) if keep else np.zeros(s.statement_texts.vectors.shape[1], np.float32)
-        self.curated_vectors = centred(s.statement_texts.vectors[self.curated], self.centre) if self.curated else np.zeros((0, 1), np.float32)
+        vectors = s.statement_texts.vectors
+        self.centre = corpus_centre(vectors[keep]) if keep else np.zeros(vectors.shape[1], np.float32)
+        self.curated_vectors = (centred(vectors[self.curated], self.centre) if self.curated
+                                else np.zeros((0, 1), np.float32))
         self.curated_norm = [s.statement_texts.norm[i] for i in self.curated]
         self.prop_column = {k: n for n, k in enumerate(s.keys)}
 
@@ -282,7 +284,8 @@ class Suggester:
         """The propositions the text most likely takes a side on, best first."""
         return self.suggest_many([text], limit, exclude_source)[0]
 
-    def suggest_many(self, texts: list[str], limit: int = 5, exclude_source: str | None = None) -> list[list[Suggestion]]:
+    def suggest_many(self, texts: list[str], limit: int = 5,
+                     exclude_source: str | None = None) -> list[list[Suggestion]]:
         if not texts:
             return []
         if not self.keys or limit <= 0:
@@ -305,7 +308,8 @@ class Suggester:
     def _suggestion(self, text: str, key: str, score: float, p_text: float,
                     statements: list[tuple[float, int]]) -> Suggestion:
         prop = self.corpus.proposition_map[key]
-        evidence = [Evidence("proposition", key, prop.text, "support", round(p_text, 4), reversed_against(text, prop.text))]
+        evidence = [Evidence("proposition", key, prop.text, "support", round(p_text, 4),
+                             reversed_against(text, prop.text))]
         for sim, i in statements[:EVIDENCE_STATEMENTS]:
             ref = self.refs[i]
             evidence.append(Evidence("statement", ref.ref, ref.text, ref.sides[key], round(sim, 4),

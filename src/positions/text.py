@@ -79,7 +79,8 @@ def _initials(phrase: str) -> set[str]:
     """Initials of a phrase, with and without its small words (NFA: no fixed abode; PCC: police
     and crime commissioner); a capitalised word such as HM contributes all its letters."""
     raw = unicodedata.normalize("NFKC", phrase).translate(FOLD).replace("-", " ").split()
-    parts = [(w.lower() if w.isupper() and len(w) > 1 else w[0].lower(), w.lower() in STOP_WORDS) for w in raw if w[:1].isalnum()]
+    parts = [(w.lower() if w.isupper() and len(w) > 1 else w[0].lower(), w.lower() in STOP_WORDS)
+             for w in raw if w[:1].isalnum()]
     return {"".join(p for p, _ in parts), "".join(p for p, small in parts if not small)}
 
 

@@ -83,7 +83,8 @@ def read_text(path: Path) -> str:
         raise problem("cannot read: permission denied; make the file readable (chmod u+r)") from None
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise problem("is a link that leads back to itself (a loop of links); remove it or point it at a file") from exc
+            raise problem("is a link that leads back to itself (a loop of links); "
+                          "remove it or point it at a file") from exc
         raise problem(f"cannot read: {exc.strerror or exc}") from exc
     try:
         info = os.fstat(fd)

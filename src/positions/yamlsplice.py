@@ -68,7 +68,8 @@ def restore_line_endings(raw: bytes, new_text: str) -> bytes:
     endings = ["\r\n" if line.endswith("\r") else "\n" for line in old[:-1]]
     old = [line[:-1] if line.endswith("\r") else line for line in old]
     crlf = endings.count("\r\n")
-    usual = "\r\n" if crlf * 2 > len(endings) or (crlf * 2 == len(endings) and endings and endings[0] == "\r\n") else "\n"
+    mostly_crlf = crlf * 2 > len(endings) or (crlf * 2 == len(endings) and endings and endings[0] == "\r\n")
+    usual = "\r\n" if mostly_crlf else "\n"
     new = new_text.split("\n")
     if old and old[0].startswith("\ufeff"):
         old[0] = old[0][1:]

@@ -175,7 +175,8 @@ def _global(
     ),
     no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the cache."),
     no_pager: bool = typer.Option(False, "--no-pager", help="Print long output straight to the terminal (no $PAGER)."),
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
 ) -> None:
     # A folder from $POSITIONS_DATA (which typer reads through --data) is left to find_data_dir,
     # which reads the variable itself, so that messages name POSITIONS_DATA rather than --data.

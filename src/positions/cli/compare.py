@@ -82,13 +82,19 @@ def _write_output(text: str, output: str | None) -> None:
 def compare(
     sources: list[str] = typer.Argument(..., metavar="A B [C ...]", help="Two or more source keys."),
     topic: list[str] = typer.Option([], "--topic", "-t", help="Only pairs and statements on this topic (repeatable)."),
-    relation: list[Relation] = typer.Option([], "--relation", "-r", help="Only disagreements, agreements or related statements (repeatable); the output says what it leaves out."),
+    relation: list[Relation] = typer.Option(
+        [], "--relation", "-r",
+        help="Only disagreements, agreements or related statements (repeatable); the output says what it leaves out."),
     threshold: float | None = typer.Option(None, "--threshold", help=THRESHOLD_HELP),
-    explain: bool = typer.Option(False, "--explain", help="Show the pairs behind each proposition and the signals behind each score."),
-    fmt: CompareFormat = typer.Option(CompareFormat.table, "--format", help="table, markdown, json or csv (the listed pairs, with both quotes)."),
-    output: str | None = typer.Option(None, "--output", "-o", metavar="FILE", help="Write to FILE instead of standard output."),
+    explain: bool = typer.Option(False, "--explain",
+                                 help="Show the pairs behind each proposition and the signals behind each score."),
+    fmt: CompareFormat = typer.Option(CompareFormat.table, "--format",
+                                      help="table, markdown, json or csv (the listed pairs, with both quotes)."),
+    output: str | None = typer.Option(None, "--output", "-o", metavar="FILE",
+                                      help="Write to FILE instead of standard output."),
     excel: bool = typer.Option(False, "--excel", help=EXCEL_HELP),
-    full: bool = typer.Option(False, "--full", help="Every quote whole, with its reference (the table format shortens quotes to a line)."),
+    full: bool = typer.Option(
+        False, "--full", help="Every quote whole, with its reference (the table format shortens quotes to a line)."),
     no_pager: bool = typer.Option(False, "--no-pager", help="Print straight to the terminal, without $PAGER."),
 ) -> None:
     """Compare two or more sources, proposition by proposition: a findings summary (with three or more
@@ -171,7 +177,8 @@ def search(
 def matrix(
     sources: list[str] = typer.Argument(None, metavar="[SOURCES...]", help="Source keys (default: all)."),
     topic: list[str] = typer.Option([], "--topic", "-t", help="Only this topic or proposition (repeatable)."),
-    fmt: MatrixFormat = typer.Option(MatrixFormat.table, "--format", help="table, json or csv (one stance word a cell)."),
+    fmt: MatrixFormat = typer.Option(MatrixFormat.table, "--format",
+                                     help="table, json or csv (one stance word a cell)."),
     excel: bool = typer.Option(False, "--excel", help=EXCEL_HELP),
 ) -> None:
     """Show where each source stands: propositions as rows, sources as columns, with counts when a
@@ -195,7 +202,8 @@ def matrix(
     wanted = corpus.expand_topics(topics)
     # The stand table needs no matching: an empty comparison carries the sources and the matrix.
     comparison = Comparison(tuple(keys), 0.0, DEFAULT_WEIGHTS, (), stance_matrix(corpus, keys, wanted), wanted)
-    report = build_report(corpus, comparison, corpus_hash=corpus_hash(corpus), version=__version__, topics=topics or None)
+    report = build_report(corpus, comparison, corpus_hash=corpus_hash(corpus), version=__version__,
+                          topics=topics or None)
     if fmt is MatrixFormat.csv:
         from positions.export import csv_text, matrix_table
 
@@ -215,10 +223,14 @@ def report(
     sources: list[str] = typer.Argument(None, metavar="[SOURCES...]", help="Source keys (default: all)."),
     topic: list[str] = typer.Option([], "--topic", "-t", help="Only this topic (repeatable)."),
     fmt: ReportFormat = typer.Option(ReportFormat.markdown, "--format", help="markdown or html."),
-    output: str | None = typer.Option(None, "--output", "-o", metavar="FILE", help="Write to FILE ('-' or none: standard output)."),
+    output: str | None = typer.Option(None, "--output", "-o", metavar="FILE",
+                                      help="Write to FILE ('-' or none: standard output)."),
     threshold: float | None = typer.Option(None, "--threshold", help=THRESHOLD_HELP),
-    date: str | None = typer.Option(None, "--date", help="A date to print in the report (none by default, so output is reproducible)."),
-    against: str | None = typer.Option(None, "--against", metavar="KEY", help="Add a section on the gaps of this source against the others (see 'positions gaps')."),
+    date: str | None = typer.Option(
+        None, "--date", help="A date to print in the report (none by default, so output is reproducible)."),
+    against: str | None = typer.Option(
+        None, "--against", metavar="KEY",
+        help="Add a section on the gaps of this source against the others (see 'positions gaps')."),
 ) -> None:
     """Write a briefing: findings summary, sources, where each stands, each theme's propositions with
     their quotes, related statements, methods.
@@ -249,11 +261,13 @@ def report(
 
 @app.command()
 def gaps(
-    sources: list[str] = typer.Argument(None, metavar="[SOURCES...]", help="The sources to set against it (default: all the others)."),
+    sources: list[str] = typer.Argument(None, metavar="[SOURCES...]",
+                                        help="The sources to set against it (default: all the others)."),
     against: str = typer.Option(..., "--against", metavar="KEY", help="The reference source, e.g. moj."),
     topic: list[str] = typer.Option([], "--topic", "-t", help="Only this topic or proposition (repeatable)."),
     fmt: GapsFormat = typer.Option(GapsFormat.table, "--format", help="table, markdown or json."),
-    output: str | None = typer.Option(None, "--output", "-o", metavar="FILE", help="Write to FILE instead of standard output."),
+    output: str | None = typer.Option(None, "--output", "-o", metavar="FILE",
+                                      help="Write to FILE instead of standard output."),
 ) -> None:
     """What the other sources take a side on that KEY does not address, and what KEY takes a side on
     that no other source shares, proposition by proposition.
@@ -269,7 +283,8 @@ def gaps(
     require_sources(corpus, [against])
     others = [k for k in require_sources(corpus, sources or corpus.source_keys) if k != against]
     if not others:
-        raise UsageError(f"gaps needs at least one source other than '{against}', e.g. 'positions gaps --against {against}'")
+        raise UsageError(f"gaps needs at least one source other than '{against}', "
+                         f"e.g. 'positions gaps --against {against}'")
     topics = require_topics(corpus, topic)
     found = find_gaps(corpus, against, others, corpus.expand_topics(topics))
     if fmt is GapsFormat.json:

@@ -56,12 +56,18 @@ def _ask_suggestions(plan, fields: dict) -> None:
 def add(
     source: str = typer.Argument(..., help="Source key, e.g. alliance."),
     text: str | None = typer.Option(None, "--text", help="The verbatim quote. Prompted for on a terminal when absent."),
-    statement_id: str | None = typer.Option(None, "--id", help="Statement id (slug); default: made from the text's first content words."),
+    statement_id: str | None = typer.Option(
+        None, "--id", help="Statement id (slug); default: made from the text's first content words."),
     section: str | None = typer.Option(None, "--section", help="Heading or lead-in the quote sits under."),
-    stance: list[str] = typer.Option([], "--stance", metavar="PROPOSITION=STANCE", help="A curated stance: support, oppose or mixed (repeatable)."),
-    accept_suggested: bool = typer.Option(False, "--accept-suggested", help="Also take the suggested stances whose confidence reaches 0.7 (suggest.ACCEPT_CONFIDENCE); --stance wins where both name a proposition."),
+    stance: list[str] = typer.Option([], "--stance", metavar="PROPOSITION=STANCE",
+                                     help="A curated stance: support, oppose or mixed (repeatable)."),
+    accept_suggested: bool = typer.Option(
+        False, "--accept-suggested",
+        help="Also take the suggested stances whose confidence reaches 0.7 (suggest.ACCEPT_CONFIDENCE); "
+        "--stance wins where both name a proposition."),
     note: str | None = typer.Option(None, "--note", help="Curator's note."),
-    force: bool = typer.Option(False, "--force", help="Add even when it nearly repeats a statement of the same source."),
+    force: bool = typer.Option(False, "--force",
+                               help="Add even when it nearly repeats a statement of the same source."),
 ) -> None:
     """Add a statement to a source, after showing the nearest existing statements and the stances
     the suggester proposes. On a terminal, each suggestion is offered (accept, change or skip);
@@ -71,7 +77,8 @@ def add(
 
     Refuses (exit 4) a near-duplicate of a statement of the same source unless --force.
 
-    Example: positions --data mycorpus add alliance --text "Probation should be locally accountable." --stance governed-locally=support
+    Example: positions --data mycorpus add alliance --text "Probation should be locally accountable."
+    --stance governed-locally=support
     """
     from positions.add import append_statement, check_statement, parse_stances, plan_add, refuse_duplicate
     from positions.corpus import StanceKeys, load_corpus, require_sources
@@ -134,7 +141,8 @@ def add(
 
 @app.command("new-source")
 def new_source(
-    key: str = typer.Argument(..., help="Source key: lowercase slug, e.g. howard-league; the file is sources/KEY.yaml."),
+    key: str = typer.Argument(...,
+                              help="Source key: lowercase slug, e.g. howard-league; the file is sources/KEY.yaml."),
     name: str = typer.Option(..., "--name", help="The organisation's name."),
     title: str | None = typer.Option(None, "--title", help="The document's title."),
     date: str | None = typer.Option(None, "--date", help="YYYY, YYYY-MM or YYYY-MM-DD."),
@@ -179,8 +187,10 @@ def init(
 
 @app.command()
 def schema(
-    kind: str = typer.Argument("source", metavar="[source|topics|links]", help="Which file's schema: source (default), topics or links."),
-    write: bool = typer.Option(False, "--write", help="Write every schema to the corpus's schema/ folder instead of printing."),
+    kind: str = typer.Argument("source", metavar="[source|topics|links]",
+                               help="Which file's schema: source (default), topics or links."),
+    write: bool = typer.Option(False, "--write",
+                               help="Write every schema to the corpus's schema/ folder instead of printing."),
 ) -> None:
     """Print the JSON Schema of a source file, topics.yaml or links.yaml, for editors and validators.
 

@@ -32,8 +32,10 @@ def sources(fmt: ListFormat = typer.Option(ListFormat.table, "--format", help="t
 
 @app.command()
 def show(
-    key: str = typer.Argument(..., help="Source key, e.g. alliance; or one statement as SOURCE/ID, e.g. moj/workforce-strategy."),
-    topic: list[str] = typer.Option([], "--topic", "-t", help="Only statements on this topic or proposition (repeatable)."),
+    key: str = typer.Argument(
+        ..., help="Source key, e.g. alliance; or one statement as SOURCE/ID, e.g. moj/workforce-strategy."),
+    topic: list[str] = typer.Option([], "--topic", "-t",
+                                    help="Only statements on this topic or proposition (repeatable)."),
     fmt: ListFormat = typer.Option(ListFormat.table, "--format", help="table or json."),
 ) -> None:
     """Show a source's statements with section, topics and stances (or one statement, given as

@@ -135,7 +135,8 @@ def link(
     b: str = typer.Argument(..., metavar="B/ID", help="A statement of another source, as SOURCE/ID."),
     confirm: bool = typer.Option(False, "--confirm", help="Always align the two statements."),
     reject: bool = typer.Option(False, "--reject", help="Never align them."),
-    relation: Relation | None = typer.Option(None, "--relation", help="With --confirm: agree, disagree or related, overriding the stances."),
+    relation: Relation | None = typer.Option(
+        None, "--relation", help="With --confirm: agree, disagree or related, overriding the stances."),
     reason: str | None = typer.Option(None, "--reason", help="Why (recorded in links.yaml)."),
     reviewer: str | None = typer.Option(None, "--reviewer", help=REVIEWER_HELP),
 ) -> None:
@@ -143,7 +144,8 @@ def link(
 
     A pair already decided (in either order) gets the new decision in place of the old one.
 
-    Example: positions --data mycorpus link alliance/publicly-owned-service moj/strength-in-mixed-market --confirm --relation disagree
+    Example: positions --data mycorpus link alliance/publicly-owned-service moj/strength-in-mixed-market
+    --confirm --relation disagree
     """
     from positions.corpus import load_corpus
     from positions.errors import display_path

@@ -52,8 +52,8 @@ def compare_json(report: Any, explain: bool = False) -> dict[str, Any]:
             if explain:
                 item["signals"] = p.signals
             pairs.append(item)
-    pairs.sort(key=lambda x: (RELATION_ORDER[x["relation"]], -x["score"], x["a"]["source"], x["a"]["id"], x["b"]["source"],
-                              x["b"]["id"]))
+    pairs.sort(key=lambda x: (RELATION_ORDER[x["relation"]], -x["score"], x["a"]["source"], x["a"]["id"],
+                              x["b"]["source"], x["b"]["id"]))
     matched = {(x["a"]["source"], x["a"]["id"]) for x in pairs} | {(x["b"]["source"], x["b"]["id"]) for x in pairs}
     for view in report.pairwise:
         for q in (*view.only_a, *view.only_b):

@@ -90,7 +90,8 @@ def stand_table(report: Report) -> list[str]:
     return [table(header, rows), "", f"Legend: {legend}.", ""]
 
 
-def block_lines(report: Report, block: PropositionBlock, seen: set[str], level: int, explain: bool = False) -> list[str]:
+def block_lines(report: Report, block: PropositionBlock, seen: set[str], level: int,
+                explain: bool = False) -> list[str]:
     """One proposition: heading, sentence, each source's position and its quotes (each quote once
     in `seen`'s scope)."""
     info = block.proposition
@@ -135,7 +136,8 @@ def related_lines(report: Report, pairs: tuple[PairView, ...], seen: set[str], e
 def unplaced_lines(report: Report, seen: set[str], level: int) -> list[str]:
     out: list[str] = []
     for key, quotes in report.unplaced:
-        out += [f"{'#' * level} {escape_inline(report.name(key))}: no position here ({len(quotes)})", "", UNPLACED_INTRO, ""]
+        out += [f"{'#' * level} {escape_inline(report.name(key))}: no position here ({len(quotes)})", "",
+                UNPLACED_INTRO, ""]
         for q in quotes:
             if q.ref in seen:
                 out.append(f"- `{q.ref}` (quoted above)")
@@ -153,7 +155,8 @@ def methods_section(report: Report) -> list[str]:
         f"- Matcher: {escape_inline(m['matcher'])}.",
         f"- Package version: positions {escape_inline(m['version'])}.",
         f"- Corpus hash: `{m['corpus_hash']}` (SHA-256 of the corpus files, first 12 hex digits).",
-        "- Each pair is machine-suggested, or reviewed by a curator in links.yaml; pairs a curator rejected are never shown.",
+        "- Each pair is machine-suggested, or reviewed by a curator in links.yaml; "
+        "pairs a curator rejected are never shown.",
         f"- Reproduce: `{escape_inline(m['command'])} --threshold {m['threshold']:g}`.",
     ]
     if m.get("date"):
@@ -162,8 +165,9 @@ def methods_section(report: Report) -> list[str]:
 
 
 def sources_table(report: Report) -> list[str]:
-    rows = [[f"{escape_cell(s['name'])} (`{s['key']}`)", escape_cell(s.get("title") or ""), escape_cell(s.get("date") or ""),
-             escape_cell(s.get("kind") or ""), escape_cell(", ".join(s.get("authors") or [])),
+    rows = [[f"{escape_cell(s['name'])} (`{s['key']}`)", escape_cell(s.get("title") or ""),
+             escape_cell(s.get("date") or ""), escape_cell(s.get("kind") or ""),
+             escape_cell(", ".join(s.get("authors") or [])),
              escape_cell(s.get("published_in") or "")]
             for s in report.sources]
     return [table(["Source", "Document", "Date", "Kind", "Authors or signatories", "Published in"], rows), ""]
@@ -230,8 +234,9 @@ def gaps_lines(gaps: Any, level: int = 2) -> list[str]:
     for t in gaps.unaddressed:
         out += [f"{h}## {escape_inline(t.label)} (`{t.key}`; {ref}: {escape_inline(t.reference_stance)})", "",
                 f"Proposition: {escape_inline(t.text)}", "",
-                "\n".join(f"- **{escape_inline(i.quote.source_name)}** ({escape_inline(dict(i.sides).get(t.key, ''))}): "
-                          f"{quote_inline(i.quote)}" for i in t.items), ""]
+                "\n".join(f"- **{escape_inline(i.quote.source_name)}** "
+                          f"({escape_inline(dict(i.sides).get(t.key, ''))}): {quote_inline(i.quote)}"
+                          for i in t.items), ""]
     out += [f"{h}# What {ref} takes a side on that no other source shares ({c['unsupported']})", ""]
     if not gaps.unsupported:
         out += ["None.", ""]

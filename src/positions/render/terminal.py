@@ -41,7 +41,8 @@ def sources_table(rows: list[dict]) -> Any:
     table.add_column("kind")
     table.add_column("statements", justify="right")
     for r in rows:
-        table.add_row(safe(r["key"]), safe(r["name"]), safe(r["date"] or ""), safe(r["kind"] or ""), str(r["statements"]))
+        table.add_row(safe(r["key"]), safe(r["name"]), safe(r["date"] or ""), safe(r["kind"] or ""),
+                      str(r["statements"]))
     return table
 
 
@@ -65,7 +66,8 @@ def statements_table(source: dict, statements: list[dict]) -> Any:
         if st["stances"]:
             parts.append(Padding(stances_text(st["stances"]), (0, 0, 0, INDENT), expand=False))
         else:
-            parts.append(Padding(Text(no_stance_words(st.get("note")), style="dim italic"), (0, 0, 0, INDENT), expand=False))
+            parts.append(Padding(Text(no_stance_words(st.get("note")), style="dim italic"), (0, 0, 0, INDENT),
+                                 expand=False))
         if st.get("note"):
             parts.append(Padding(Text("note: " + st["note"], style="dim"), (0, 0, 0, INDENT), expand=False))
         parts.append(Text(""))
@@ -305,7 +307,8 @@ def proposition_block(report: Any, block: Any, seen: set[str] | None, explain: b
         if explain or p.reviewed:
             from positions.quotes import review_text
 
-            line = f"{p.a.ref} × {p.b.ref}: {p.relation}, " + (review_text(p) if p.reviewed else f"text similarity {p.score:.2f}")
+            line = f"{p.a.ref} × {p.b.ref}: {p.relation}, " + (
+                review_text(p) if p.reviewed else f"text similarity {p.score:.2f}")
             if explain:
                 line += ", " + ", ".join(f"{k} {v:.2f}" for k, v in p.signals.items())
             out.append(Padding(Text(line, style="dim"), (0, 0, 0, INDENT), expand=False))
@@ -377,7 +380,8 @@ def compare_view(report: Any, explain: bool = False, full: bool = False) -> Any:
         else:
             parts.append(Padding_(Text(" ".join(q.ref for q in quotes), style="dim")))
     m = report.methods
-    footer = f"Related: text similarity ≥ {m['threshold']:g} · corpus {m['corpus_hash']} · 'positions show SOURCE/ID' opens a statement"
+    footer = (f"Related: text similarity ≥ {m['threshold']:g} · corpus {m['corpus_hash']} · "
+              "'positions show SOURCE/ID' opens a statement")
     if not full:
         footer = ("Quotes are shortened to a line: --full shows every quote whole, with its reference "
                   "(or --format markdown). " + footer)
@@ -466,7 +470,8 @@ class _Digest:
 
         block, width = self.block, options.max_width
         info = block.proposition
-        yield Text.assemble((f"{FINDING_MARK[block.finding]} {FINDING_WORDS[block.finding]}  ", f"bold {FINDING_STYLE[block.finding]}"),
+        finding = block.finding
+        yield Text.assemble((f"{FINDING_MARK[finding]} {FINDING_WORDS[finding]}  ", f"bold {FINDING_STYLE[finding]}"),
                             (info.label, "bold"), "  ", (info.key, "dim"))
         for position in block.positions:
             if not position.takes_side:
@@ -525,9 +530,11 @@ def answers_view(answers: list) -> list[Any]:
 
     if not answers:
         return []
-    out: list[Any] = [Text("Propositions it most likely takes a side on (with where each source stands):", style="bold")]
+    out: list[Any] = [Text("Propositions it most likely takes a side on (with where each source stands):",
+                           style="bold")]
     for n, a in enumerate(answers, 1):
-        out.append(Text.assemble(f"{n}. ", (a.proposition.label, "bold"), "  ", (a.key, "dim"), f"  score {a.score:.2f}"))
+        out.append(Text.assemble(f"{n}. ", (a.proposition.label, "bold"), "  ", (a.key, "dim"),
+                                 f"  score {a.score:.2f}"))
         out.append(Padding(Text(a.proposition.text, style="italic"), (0, 0, 0, INDENT + 1), expand=False))
         line = Text()
         for i, p in enumerate(a.positions):
@@ -600,8 +607,9 @@ def _evidence_lines(s: Any, room: int = 3) -> list[Any]:
                              (f" similarity {e.similarity:.2f}" + (", reversed" if e.reversed else ""), "dim"))
         out.append(_pad(line, INDENT + 2))
     prop = next(e for e in s.evidence if e.kind == "proposition")
-    out.append(_pad(Text(f"proposition text: similarity {prop.similarity:.2f}" + (", reversed" if prop.reversed else ""),
-                         style="dim"), INDENT + 2))
+    reversed_words = ", reversed" if prop.reversed else ""
+    out.append(_pad(Text(f"proposition text: similarity {prop.similarity:.2f}{reversed_words}", style="dim"),
+                    INDENT + 2))
     return out
 
 
@@ -646,7 +654,8 @@ def suggest_source_view(source: str, name: str, queue: list) -> Any:
             continue
         best = found[0]
         parts.append(_pad(Text.assemble("best: ", (best.proposition.label, "bold"), "  ", (best.key, "dim"), "  ",
-                                        _stance_cell(best.stance), f"  score {best.score:.2f}, confidence {best.confidence:.2f}")))
+                                        _stance_cell(best.stance),
+                                        f"  score {best.score:.2f}, confidence {best.confidence:.2f}")))
         if len(found) > 1:
             parts.append(_pad(Text("also: " + " · ".join(f"{s.key} {s.score:.2f}" for s in found[1:]), style="dim")))
     parts.append(Text("A suggestion is a starting point: decide each stance by the proposition's text and description "
@@ -682,12 +691,14 @@ def gaps_view(gaps: Any) -> Any:
     others = ", ".join(gaps.name(k) for k in gaps.others)
     parts: list[Any] = [Rule(safe(f"Gaps: {ref} ({gaps.reference}) against {others}")), Text(gaps.summary)]
     c = gaps.counts
-    parts.append(Rule(safe(f"What the others take a side on that {ref} does not address ({c['unaddressed']})"), style="red"))
+    parts.append(Rule(safe(f"What the others take a side on that {ref} does not address ({c['unaddressed']})"),
+                      style="red"))
     for prop in gaps.unaddressed:
         parts += _gap_block(gaps, prop, False)
     if not gaps.unaddressed:
         parts.append(Text("None.", style="dim"))
-    parts.append(Rule(safe(f"What {ref} takes a side on that no other source shares ({c['unsupported']})"), style="yellow"))
+    parts.append(Rule(safe(f"What {ref} takes a side on that no other source shares ({c['unsupported']})"),
+                      style="yellow"))
     for prop in gaps.unsupported:
         parts += _gap_block(gaps, prop, True)
     if not gaps.unsupported:
