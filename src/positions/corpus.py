@@ -11,10 +11,11 @@ import dataclasses
 import os
 import re
 import tempfile
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from positions.errors import (
     CorpusError,
@@ -27,6 +28,15 @@ from positions.errors import (
 )
 from positions.ids import STATEMENT_REF_PATTERN, is_source_key, is_statement_ref, source_key_like
 from positions.yamlio import YamlProblems, load_yaml, locate
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel, ValidationError
+    from pydantic_core import ErrorDetails
+
+    from positions.models import Corpus, Link, Source, StatementRef, Topic
+
+# a pydantic model of a corpus file (TopicsFile, SourceFile, LinksFile) or of one record in it
+M = TypeVar("M", bound="BaseModel")
 
 ENV_VAR = "POSITIONS_DATA"
 TOPICS_FILE = "topics.yaml"
@@ -83,7 +93,7 @@ def find_data_dir(option: str | Path | None = None, label: str = "--data") -> Da
     return DataDir(packaged_data_dir(), "packaged")
 
 
-def require_writable(data_dir: Any) -> Path:
+def require_writable(data_dir: DataDir) -> Path:
     """The folder of a corpus that may be changed; RefusedError for the packaged corpus."""
     if not data_dir.writable and data_dir.origin == "installed-checkout":
         raise RefusedError(
@@ -136,7 +146,7 @@ def inside(root: Path, path: Path) -> bool:
         return False
 
 
-def _pydantic_problems(exc: Any, data: Any, shown: str, describe) -> list[Problem]:
+def _pydantic_problems(exc: ValidationError, data: Any, shown: str, describe: _Describer) -> list[Problem]:
     problems = []
     for err in exc.errors():
         loc = tuple(err["loc"])
@@ -158,7 +168,7 @@ def _pydantic_problems(exc: Any, data: Any, shown: str, describe) -> list[Proble
     return problems
 
 
-def field_message(err: dict, loc: tuple) -> str:
+def field_message(err: ErrorDetails, loc: tuple[int | str, ...]) -> str:
     """A pydantic validation error (`err`, at `loc`) as a plain message about the field."""
     kind, field = err["type"], loc[-1] if loc else ""
     if isinstance(field, int) and len(loc) > 1:  # an item of a list: name the list
@@ -190,7 +200,7 @@ def field_message(err: dict, loc: tuple) -> str:
         return f"'{field}' is empty; write the verbatim quote" if field == "text" else f"'{field}' is empty"
     if kind == "string_too_long":
         limit = err.get("ctx", {}).get("max_length")
-        return f"'{field}' is too long ({len(value)} characters; the limit is {limit})"
+        return f"'{field}' is too long ({len(str(value))} characters; the limit is {limit})"
     if kind == "value_error":
         msg = err["msg"].removeprefix("Value error, ")
         return f"'{field}' {msg}" if not msg.startswith("'") else msg
@@ -202,7 +212,7 @@ def field_message(err: dict, loc: tuple) -> str:
 class _Describer:
     """Turns a pydantic error location into words and lists the fields allowed there."""
 
-    def __init__(self, data: Any, model: Any, list_field: str):
+    def __init__(self, data: Any, model: type[BaseModel], list_field: str):
         self.data, self.model, self.list_field = data, model, list_field
 
     def where(self, loc: tuple) -> str:
@@ -241,7 +251,7 @@ class ParsedFiles:
     """
 
     def __init__(self, enabled: bool = True):
-        self.path = None
+        self.path: Path | None = None
         self.entries: dict[str, str] = {}
         self.used: set[str] = set()
         self.dirty = False
@@ -261,12 +271,12 @@ class ParsedFiles:
             pass  # missing or corrupt: rebuilt as files are parsed
 
     @staticmethod
-    def key(model: Any, text: str) -> str:
+    def key(model: type[BaseModel], text: str) -> str:
         import hashlib
 
         return hashlib.sha256(f"{model.__name__}\0{text}".encode()).hexdigest()
 
-    def get(self, model: Any, text: str) -> Any:
+    def get(self, model: type[M], text: str) -> M | None:
         if self.path is None:
             return None
         key = self.key(model, text)
@@ -285,7 +295,7 @@ class ParsedFiles:
         self.used.add(key)
         return parsed
 
-    def put(self, model: Any, text: str, parsed: Any) -> None:
+    def put(self, model: type[BaseModel], text: str, parsed: BaseModel) -> None:
         if self.path is None:
             return
         key = self.key(model, text)
@@ -330,8 +340,8 @@ def seed_parsed_entries() -> dict[str, str]:
     return {k: v for k, v in seed["entries"].items() if isinstance(v, str)}
 
 
-def _load_file(path: Path, model: Any, list_field: str,
-               cache: ParsedFiles = _NO_CACHE) -> tuple[Any, Any, list[Problem]]:
+def _load_file(path: Path, model: type[M], list_field: str,
+               cache: ParsedFiles = _NO_CACHE) -> tuple[M | None, Any, list[Problem]]:
     """(model instance or None, raw data, problems) for one file. A cache hit returns no raw data."""
     from pydantic import ValidationError
 
@@ -364,7 +374,7 @@ def _load_file(path: Path, model: Any, list_field: str,
     return parsed, data, []
 
 
-def load_topics(root: Path, cache: ParsedFiles = _NO_CACHE) -> tuple[list, Any, list[Problem]]:
+def load_topics(root: Path, cache: ParsedFiles = _NO_CACHE) -> tuple[list[Topic], Any, list[Problem]]:
     from positions.models import TopicsFile
 
     path = root / TOPICS_FILE
@@ -376,6 +386,8 @@ def load_topics(root: Path, cache: ParsedFiles = _NO_CACHE) -> tuple[list, Any, 
         return [], data, problems
     if data is None and _proposition_problems(parsed.topics, None, ""):
         parsed, data, problems = _load_file(path, TopicsFile, "topics")  # a cache hit has no positions
+        if parsed is None:  # changed since, and no longer valid
+            return [], data, problems
     problems = problems + _proposition_problems(parsed.topics, data, display_path(path))
     return list(parsed.topics), data, problems
 
@@ -422,13 +434,15 @@ class StanceKeys:
     themes: dict[str, tuple[str, ...]]  # topic key -> its propositions, for topics that list them
 
     @classmethod
-    def of(cls, topics: Any) -> StanceKeys:
+    def of(cls, topics: Iterable[Topic] | Iterable[str]) -> StanceKeys:
         """From loaded topics, or from a plain list of keys (each its own proposition)."""
-        topics = list(topics)
-        if all(isinstance(t, str) for t in topics):
-            return cls(tuple(topics), {})
-        return cls(tuple(p.key for t in topics for p in t.claims),
-                   {t.key: tuple(p.key for p in t.propositions) for t in topics if t.propositions})
+        items: list[Topic | str] = list(topics)
+        keys = [t for t in items if isinstance(t, str)]
+        if len(keys) == len(items):
+            return cls(tuple(keys), {})
+        loaded = [t for t in items if not isinstance(t, str)]
+        return cls(tuple(p.key for t in loaded for p in t.claims),
+                   {t.key: tuple(p.key for p in t.propositions) for t in loaded if t.propositions})
 
     @classmethod
     def from_raw(cls, raw: Any) -> StanceKeys | None:
@@ -473,7 +487,7 @@ class StanceKeys:
 
 
 def load_source(path: Path, topic_keys: StanceKeys | None, root: Path,
-                cache: ParsedFiles = _NO_CACHE) -> tuple[Any, list[Problem]]:
+                cache: ParsedFiles = _NO_CACHE) -> tuple[Source | None, list[Problem]]:
     """One source file: (Source or None, problems). topic_keys None: do not check what stances name."""
     from positions.models import Source, SourceFile
 
@@ -500,7 +514,7 @@ def load_source(path: Path, topic_keys: StanceKeys | None, root: Path,
     problems.extend(file_problems)
     if isinstance(data, dict):
         problems.extend(_cross_check(data, shown, topic_keys))
-    if problems:
+    if problems or parsed is None:
         return None, problems
     return Source(key=key, path=str(path), data=parsed), []
 
@@ -538,7 +552,7 @@ def _cross_check(data: dict, shown: str, known: StanceKeys | None) -> list[Probl
     return problems
 
 
-def load_corpus(root: str | Path, use_cache: bool = False, parsed_files: ParsedFiles | None = None) -> Any:
+def load_corpus(root: str | Path, use_cache: bool = False, parsed_files: ParsedFiles | None = None) -> Corpus:
     """Load and validate a corpus folder; raise CorpusError listing every problem.
 
     With use_cache, files unchanged since a previous valid load (or shipped unchanged with the
@@ -600,7 +614,7 @@ def load_links(root: Path, sources: list, file_keys: set[str],
         parsed, data, problems = _load_file(path, LinksFile, "links")
     if isinstance(data, dict):
         problems = problems + _check_links(data, shown, ids, file_keys)
-    if problems:
+    if problems or parsed is None:
         return [], problems
     return list(parsed.links), []
 
@@ -653,7 +667,7 @@ def _check_links(data: dict, shown: str, ids: dict[str, set[str]], file_keys: se
     return problems
 
 
-def require_sources(corpus: Any, keys: list[str]) -> list[str]:
+def require_sources(corpus: Corpus, keys: list[str]) -> list[str]:
     """The keys, checked against the corpus; UsageError naming the first unknown one."""
     known = corpus.source_keys
     for key in keys:
@@ -662,7 +676,7 @@ def require_sources(corpus: Any, keys: list[str]) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
-def require_statement(corpus: Any, ref: str) -> Any:
+def require_statement(corpus: Corpus, ref: str) -> StatementRef:
     """The statement SOURCE/ID, checked against the corpus; UsageError with a did-you-mean hint."""
     if not is_statement_ref(ref):
         raise UsageError(f"'{ref}' is not a statement reference; write SOURCE/ID, e.g. alliance/publicly-owned-service")
@@ -674,7 +688,7 @@ def require_statement(corpus: Any, ref: str) -> Any:
     return statement
 
 
-def require_topics(corpus: Any, keys: list[str]) -> list[str]:
+def require_topics(corpus: Corpus, keys: list[str]) -> list[str]:
     """Topic (theme) or proposition keys, checked against the corpus; UsageError naming the first unknown one."""
     known = [t.key for t in corpus.topics] + [p.key for p in corpus.propositions if p.key not in corpus.topic_map]
     for key in keys:
@@ -684,7 +698,7 @@ def require_topics(corpus: Any, keys: list[str]) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
-def corpus_hash(corpus: Any) -> str:
+def corpus_hash(corpus: Corpus) -> str:
     """A short hash of the corpus files' contents, for reproducibility statements and caches."""
     import hashlib
 
@@ -709,7 +723,8 @@ def _probe_problems_placed(problems: list[Problem], tmp_shown: str, shown: str) 
     ])
 
 
-def validate_source_text(text: str, path: Path, topic_keys: Any) -> Any:
+def validate_source_text(text: str, path: Path,
+                         topic_keys: StanceKeys | Iterable[Topic] | Iterable[str] | None) -> Source:
     """Validate a source file's would-be content with the loader (`load_source`); return the
     Source, or raise CorpusError with the loader's messages, placed in `path`."""
     shown = display_path(path)
@@ -719,12 +734,12 @@ def validate_source_text(text: str, path: Path, topic_keys: Any) -> Any:
         tmp_shown = display_path(probe)
         keys = topic_keys if topic_keys is None or isinstance(topic_keys, StanceKeys) else StanceKeys.of(topic_keys)
         source, problems = load_source(probe, keys, Path(tmp))
-    if problems:
+    if problems or source is None:
         raise _probe_problems_placed(problems, tmp_shown, shown)
     return dataclasses.replace(source, path=str(path))
 
 
-def validate_links_text(text: str, path: Path, corpus: Any) -> list:
+def validate_links_text(text: str, path: Path, corpus: Corpus) -> list[Link]:
     """Validate links.yaml's would-be content with the loader (`load_links`) against the corpus;
     return the links, or raise CorpusError with the loader's messages, placed in `path`."""
     shown = display_path(path)
@@ -738,7 +753,8 @@ def validate_links_text(text: str, path: Path, corpus: Any) -> list:
     return links
 
 
-def validated(model: Any, fields: dict[str, Any], option_of: Any) -> Any:
+def validated(model: type[M], fields: Mapping[str, object],
+              option_of: Callable[[tuple[int | str, ...]], str]) -> M:
     """`fields` validated by a pydantic model; UsageError naming the command-line option of the
     first bad field (`option_of(loc)`: loc is the field's location, () for the whole record)."""
     from pydantic import ValidationError

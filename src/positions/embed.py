@@ -11,8 +11,14 @@ import hashlib
 import io
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from wordllama.inference import WordLlamaInference
+
+    from positions.progress import Progress
 
 DIM = 256
 
@@ -36,7 +42,7 @@ SEED_EMBEDDINGS_FILE = Path(__file__).resolve().parent / "seed" / "embeddings.np
 
 
 @lru_cache(maxsize=1)
-def load_model():
+def load_model() -> WordLlamaInference:
     """The WordLlama model, loaded once from the installed wheel (never downloaded)."""
     import wordllama
     from wordllama import WordLlama
@@ -54,7 +60,7 @@ def embed_uncached(texts: list[str]) -> np.ndarray:
 
 
 @lru_cache(maxsize=1)
-def seed_embeddings() -> dict:
+def seed_embeddings() -> dict[str, np.ndarray]:
     """Text key -> embedding of the shipped statements (empty when missing or unreadable)."""
     try:
         with np.load(SEED_EMBEDDINGS_FILE, allow_pickle=False) as npz:
@@ -78,12 +84,12 @@ class EmbeddingStore:
         self._vectors: dict[str, np.ndarray] = {}
         self._dirty = False
         if path is not None:
-            self._read()
+            self._read(path)
 
-    def _read(self) -> None:
+    def _read(self, path: Path) -> None:
         from positions.cache import read_cache_file
 
-        data = read_cache_file(self.path)  # a pipe or /dev/zero is not read
+        data = read_cache_file(path)  # a pipe or /dev/zero is not read
         if data is None:
             return
         try:
@@ -95,7 +101,7 @@ class EmbeddingStore:
         except Exception:  # a missing, stale or corrupt cache is rebuilt, never fatal
             self._vectors = {}
 
-    def embed(self, texts: list[str], progress=None) -> np.ndarray:
+    def embed(self, texts: list[str], progress: Progress | None = None) -> np.ndarray:
         keys = [text_key(t) for t in texts]
         missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in self._vectors}.items())
         if missing and self.path is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Annotated
@@ -287,7 +288,7 @@ class StatementRef:
         return self.statement.text
 
     @property
-    def stances(self) -> dict[str, str]:
+    def stances(self) -> dict[str, Stance]:
         return self.statement.stances
 
     @property
@@ -295,7 +296,7 @@ class StatementRef:
         """The stances that answer a proposition (support, oppose, mixed)."""
         return {k: v for k, v in self.statement.stances.items() if v in SIDES}
 
-    def on_topics(self, topics: list[str] | set[str] | frozenset[str] | None) -> bool:
+    def on_topics(self, topics: Collection[str] | None) -> bool:
         """True when the statement takes a stance on any of the given proposition keys, or when none are given."""
         return not topics or any(t in self.statement.stances for t in topics)
 

@@ -10,9 +10,10 @@ corpus (near-duplicate, existing key); 130 interrupted.
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from enum import Enum, StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from typer.core import TyperGroup
@@ -21,11 +22,20 @@ from positions import __version__
 from positions.errors import EXIT_FILESYSTEM, EXIT_INTERRUPTED, CorpusError, PositionsError, UsageError, printable
 from positions.vocabulary import RELATIONS
 
+if TYPE_CHECKING:
+    # typer vendors click as typer._click: its Context is what TyperGroup's methods are declared with
+    # (typer.Context, what commands receive, is a subclass)
+    from typer._click import Context
+
+    from positions.match import Matcher
+    from positions.models import Corpus
+    from positions.render.progress import DelayedBar
+
 
 class _Group(TyperGroup):
     """Turns library errors into one-line messages and exit statuses, never tracebacks."""
 
-    def invoke(self, ctx):
+    def invoke(self, ctx: Context) -> Any:  # what the command returns (click's type)
         try:
             return super().invoke(ctx)
         except PositionsError as exc:
@@ -40,10 +50,10 @@ class _Group(TyperGroup):
             _report_os_error(exc)
             ctx.exit(EXIT_FILESYSTEM)
 
-    def list_commands(self, ctx):  # keep the order commands are defined in
+    def list_commands(self, ctx: Context) -> list[str]:  # keep the order commands are defined in
         return list(self.commands)
 
-    def parse_args(self, ctx, args):
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
         """Arguments that are not UTF-8 text or hold control characters are refused (exit 2)
         before any command runs (positions.cli.guard)."""
         from positions.cli.guard import clean_arguments
@@ -55,12 +65,13 @@ class _Group(TyperGroup):
             ctx.exit(exc.exit_code)
         return super().parse_args(ctx, args)
 
-    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, windows_expand_args: bool = True, **extra: Any) -> Any:
         """Usage errors as one line, `error: ...` with a did-you-mean, and the usage exit status."""
         if not standalone_mode:
-            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+            return super().main(args, prog_name, complete_var, standalone_mode, windows_expand_args, **extra)
         try:
-            rv = super().main(args, prog_name, complete_var, False, **extra)
+            rv = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
         except Exception as exc:  # typer may bundle its own click: its exceptions are told by name
             if _is_a(exc, "ClickException"):
                 typer.echo(printable(f"error: {usage_message(exc)}"), err=True)
@@ -153,7 +164,7 @@ class ListFormat(StrEnum):
 class _State:
     data: str | None = None
     use_cache: bool = True
-    progress: Any = None
+    progress: DelayedBar | None = None
     pager: bool = True
 
 
@@ -188,7 +199,7 @@ def _global(
     state.pager = not no_pager
 
 
-def make_matcher(corpus: Any, show_progress: bool = True) -> Any:
+def make_matcher(corpus: Corpus, show_progress: bool = True) -> Matcher:
     """The corpus's Matcher; with a progress bar for slow work when both output streams are a
     terminal (never for JSON or piped output: pass show_progress=False for JSON)."""
     from positions.match import Matcher
@@ -208,7 +219,7 @@ def stop_progress() -> None:
         state.progress = None
 
 
-def open_corpus() -> Any:
+def open_corpus() -> Corpus:
     """The corpus in use (--data, $POSITIONS_DATA, a checkout's data/ or the packaged one), loaded."""
     from positions.corpus import find_data_dir, load_corpus
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import Enum, StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -20,6 +21,10 @@ from positions.cli.app import (
     threshold_value,
 )
 from positions.errors import UsageError
+
+if TYPE_CHECKING:
+    from positions.models import Corpus
+    from positions.report import Report
 
 
 class CompareFormat(StrEnum):
@@ -46,8 +51,9 @@ class ReportFormat(StrEnum):
     html = "html"
 
 
-def _build_report(corpus, keys, threshold, topics, relations=None, date=None, command="report", against=None,
-                  show_progress=True):
+def _build_report(corpus: Corpus, keys: list[str], threshold: float, topics: list[str],
+                  relations: list[str] | None = None, date: str | None = None, command: str = "report",
+                  against: str | None = None, show_progress: bool = True) -> Report:
     from positions import __version__
     from positions.corpus import corpus_hash
     from positions.match import compare_sources

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from positions.cli.app import app, echo, state, writable_root
 from positions.errors import UsageError
+
+if TYPE_CHECKING:
+    from positions.add import AddPlan
 
 
 def _interactive() -> bool:
@@ -19,7 +23,7 @@ def _interactive() -> bool:
         return False
 
 
-def _plan_lines(plan) -> list[str]:
+def _plan_lines(plan: AddPlan) -> list[str]:
     lines = []
     if plan.hits:
         lines.append("Nearest statements:")
@@ -36,7 +40,7 @@ def _plan_lines(plan) -> list[str]:
     return lines
 
 
-def _ask_suggestions(plan, fields: dict) -> None:
+def _ask_suggestions(plan: AddPlan, stances: dict[str, str]) -> None:
     """On a terminal: for each suggestion, take it, take it with another stance, or skip it; then any
     other stances. Each answer is checked as it is given."""
     for s in plan.suggestions:
@@ -49,7 +53,7 @@ def _ask_suggestions(plan, fields: dict) -> None:
                 break
             typer.echo("error: answer y, n, s, o or m", err=True)
         if chosen:
-            fields["stances"][s.key] = chosen
+            stances[s.key] = chosen
 
 
 @app.command()
@@ -80,14 +84,21 @@ def add(
     Example: positions --data mycorpus add alliance --text "Probation should be locally accountable."
     --stance governed-locally=support
     """
-    from positions.add import append_statement, check_statement, parse_stances, plan_add, refuse_duplicate
+    from positions.add import (
+        StatementFields,
+        append_statement,
+        check_statement,
+        parse_stances,
+        plan_add,
+        refuse_duplicate,
+    )
     from positions.corpus import StanceKeys, load_corpus, require_sources
 
     root = writable_root()
     corpus = load_corpus(root)
     require_sources(corpus, [source])
     prompting = text is None
-    if prompting:
+    if text is None:
         if not _interactive():
             raise UsageError("--text is required when input is not a terminal; "
                              "e.g. positions add SOURCE --text \"the verbatim quote\"")
@@ -95,7 +106,7 @@ def add(
         if section is None:
             section = typer.prompt("Section (blank for none)", default="", show_default=False) or None
     stances = parse_stances(stance, corpus)
-    fields = {"text": text, "section": section, "stances": stances, "note": note}
+    fields = StatementFields(text=text, section=section, stances=stances, note=note)
     if statement_id:
         fields["id"] = statement_id
     check_statement({**fields, "id": statement_id or "x"})
@@ -110,15 +121,15 @@ def add(
     if not force:
         refuse_duplicate(plan)
     if accept_suggested:
-        fields["stances"] = {**plan.accepted(), **fields["stances"]}
+        fields["stances"] = stances = {**plan.accepted(), **stances}
     if prompting:
         if not stance and not accept_suggested:
-            _ask_suggestions(plan, fields)
+            _ask_suggestions(plan, stances)
             while True:
                 answer = typer.prompt("Other stances (PROPOSITION=STANCE, comma-separated; blank for none)",
                                       default="", show_default=False)
                 try:
-                    fields["stances"] = {**fields["stances"], **parse_stances([answer], corpus)}
+                    fields["stances"] = stances = {**stances, **parse_stances([answer], corpus)}
                     break
                 except UsageError as exc:
                     typer.echo(f"error: {exc}", err=True)
@@ -133,7 +144,7 @@ def add(
     for line in shown_later:
         typer.echo(line)
     count = len(source_obj.data.statements)
-    stances_shown = (", ".join(f"{k}={v}" for k, v in fields["stances"].items())
+    stances_shown = (", ".join(f"{k}={v}" for k, v in stances.items())
                      or f"no stances: not curated; see 'positions suggest {source}'")
     typer.echo(f"{source}/{new_id}")
     typer.echo(f"Added statement {count} of {source} to {display_path(source_obj.path)} ({stances_shown}).")

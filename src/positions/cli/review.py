@@ -109,15 +109,17 @@ def review(
         if choice.action == "skip":
             counts["skipped"] += 1
             continue
+        decision = choice.decision
+        assert decision is not None  # every choice but skip and quit is a decision
         reason = None
-        if choice.decision == "rejected":
+        if decision == "rejected":
             reason = _read("reason (blank for none): ") or None
-        fields = {"a": pair.a.ref, "b": pair.b.ref, "decision": choice.decision, "relation": choice.relation,
+        fields = {"a": pair.a.ref, "b": pair.b.ref, "decision": decision, "relation": choice.relation,
                   "reason": reason, "reviewer": who}
         written = record_link(root, corpus, fields)
-        counts[choice.decision] += 1
+        counts[decision] += 1
         relation = f" as {choice.relation}" if choice.relation else ""
-        typer.echo(f"{choice.decision} {pair.a.ref} ↔ {pair.b.ref}{relation}")
+        typer.echo(f"{decision} {pair.a.ref} ↔ {pair.b.ref}{relation}")
         if written.replaced is not None:  # decided meanwhile by someone else
             typer.echo(f"  (replaced a decision made meanwhile: {written.replaced.decision})")
     from positions.errors import display_path
