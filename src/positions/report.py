@@ -245,10 +245,11 @@ def _evidence(corpus: Corpus, row: tuple[SourcePosition, ...], pairs: list[PairV
         # a statement that answers this proposition alone is more direct evidence than one that
         # answers several
         breadth = {ref: len(st.sides) if st is not None else 0 for ref, st in refs.items()}
+        known = {ref: st for ref, st in refs.items() if st is not None}  # all of them: the corpus's own refs
         items = list(enumerate(position.statements))
         items.sort(key=lambda t: (_STANCE_RANK.get(t[1][1], 3), breadth[t[1][0]], -closest.get(t[1][0], 0.0), t[0]))
         for _, (ref, stance) in items:
-            out.append(Evidence(quote_of(refs[ref], names), stance))  # type: ignore[arg-type]
+            out.append(Evidence(quote_of(known[ref], names), stance))
     return tuple(out)
 
 

@@ -15,9 +15,12 @@ import errno
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from positions.errors import FilesystemError, RefusedError, UsageError, display_path, printable
+
+if TYPE_CHECKING:
+    from filelock import BaseFileLock
 
 LOCK_TIMEOUT = 30.0
 ENV_LOCK_TIMEOUT = "POSITIONS_LOCK_TIMEOUT"
@@ -151,7 +154,7 @@ class Locked:
         self.path = path
         self.timeout = lock_timeout() if timeout is None else timeout
         self.lock_path = path.with_name(path.name + ".lock")
-        self._lock = None
+        self._lock: BaseFileLock | None = None
 
     def __enter__(self) -> Locked:
         from filelock import FileLock, Timeout

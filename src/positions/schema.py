@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 KINDS = ("source", "topics", "links")
@@ -27,7 +30,8 @@ def schema(kind: str) -> dict[str, Any]:
         from positions.errors import UsageError, unknown_name_message
 
         raise UsageError(unknown_name_message("schema", kind, list(KINDS)))
-    model = {"source": SourceFile, "topics": TopicsFile, "links": LinksFile}[kind]
+    models: dict[str, type[BaseModel]] = {"source": SourceFile, "topics": TopicsFile, "links": LinksFile}
+    model = models[kind]
     body = model.model_json_schema()
     if kind == "source":
         _tighten_source(body)

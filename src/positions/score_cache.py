@@ -73,7 +73,7 @@ class ScoreCache:
         buf = io.BytesIO()
         small = {name: arrays[name].astype(np.int32) if name in ("i", "j") else arrays[name].astype(np.float32)
                  for name in FIELDS}
-        np.savez(buf, **small)
+        np.savez(buf, **small)  # type: ignore[arg-type]  # numpy's stub checks ** values against allow_pickle: bool
         try:
             write_atomic(self._path(first, second), buf.getvalue())
             self._prune()
@@ -87,7 +87,7 @@ class ScoreCache:
         newest: dict[str, int] = {}
         for path, key in files.items():
             newest[key] = max(newest.get(key, 0), path.stat().st_mtime_ns)
-        keep = {self.key} | set(sorted(newest, key=newest.get, reverse=True)[:KEEP_VERSIONS])
+        keep = {self.key} | set(sorted(newest, key=lambda k: newest[k], reverse=True)[:KEEP_VERSIONS])
         for path, key in files.items():
             if key not in keep:
                 path.unlink(missing_ok=True)

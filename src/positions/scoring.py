@@ -279,7 +279,7 @@ class PairScorer:
         self.themes = themes
         self._curated_sizes = curated.sum(axis=1)
         self._theme_sizes = themes.sum(axis=1)
-        self._has_curated = curated.any(axis=1)
+        self._has_curated = np.asarray(curated.any(axis=1))
 
     # -- one method per signal --------------------------------------------------------------
 

@@ -42,6 +42,7 @@ import numpy as np
 from positions.vocabulary import SIDES
 
 if TYPE_CHECKING:
+    from positions.claimscore import Texts
     from positions.match import Matcher
     from positions.models import Corpus, Proposition
 
@@ -234,7 +235,7 @@ class Suggester:
             self._models[exclude_source] = _Model(self, exclude_source)
         return self._models[exclude_source]
 
-    def _texts(self, texts: list[str]):
+    def _texts(self, texts: list[str]) -> Texts:
         from positions import claimscore as cs
 
         m = self.matcher
@@ -277,7 +278,7 @@ class Suggester:
         score = 1.0 - (1.0 - p_text) * (1.0 - KNN_WEIGHT * knn)
         return score, p_text, nearest
 
-    def scorer_probability(self, q, model: _Model, exclude) -> np.ndarray:
+    def scorer_probability(self, q: Texts, model: _Model, exclude: list[set[int]]) -> np.ndarray:
         return model.scorer.score(q, self.proposition_texts, model.background, model.population, exclude).probability
 
     def suggest(self, text: str, limit: int = 5, exclude_source: str | None = None) -> list[Suggestion]:
@@ -291,7 +292,7 @@ class Suggester:
         if not self.keys or limit <= 0:
             return [[] for _ in texts]
         score, p_text, nearest = self.scores(texts, exclude_source)
-        out = []
+        out: list[list[Suggestion]] = []
         for r, text in enumerate(texts):
             if not text.strip():
                 out.append([])

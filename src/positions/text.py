@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from Stemmer import Stemmer
+
+    from positions.models import Topic
 
 # Typographic punctuation folded to ASCII so that quotes copied from PDFs and web pages compare equal.
 FOLD = str.maketrans({
@@ -59,7 +66,7 @@ def words(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _stemmer():
+def _stemmer() -> Stemmer:
     import Stemmer
 
     return Stemmer.Stemmer("english")
@@ -91,7 +98,7 @@ class Normaliser:
     (PSR -> pre-sentence report), else to the topic's label, so "UPW" meets "unpaid work".
     """
 
-    def __init__(self, topics=()):
+    def __init__(self, topics: Iterable[Topic] = ()):
         self.expansions: dict[str, str] = {}
         phrases: list[tuple[tuple[str, ...], str]] = []
         for topic in topics:

@@ -15,9 +15,12 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from positions.errors import Problem, display_path
+
+if TYPE_CHECKING:
+    from ruamel.yaml import YAML
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 32
@@ -36,7 +39,7 @@ class YamlProblems(Exception):
         super().__init__("; ".join(str(p) for p in problems))
 
 
-def round_trip_yaml(keep_comments: bool = True):
+def round_trip_yaml(keep_comments: bool = True) -> YAML:
     """A ruamel.yaml instance configured to keep files byte-identical where untouched.
 
     Without keep_comments it reads comments and blank lines as the plain scanner does (skipped),
@@ -360,11 +363,12 @@ def _key_problems(data: Any, shown: str) -> list[Problem]:
                 if not isinstance(key, str):
                     what = ("empty" if key is None else "a yes/no value" if isinstance(key, bool)
                             else "a number" if isinstance(key, (int, float)) else "a list or mapping")
-                    try:
-                        line, col = node.lc.key(key)
-                        line, col = line + 1, col + 1
-                    except (AttributeError, KeyError, TypeError):
-                        line, col = 0, 0
+                    line, col = 0, 0  # unknown: a mapping without positions, or none for this key
+                    lc = getattr(node, "lc", None)  # the positions ruamel.yaml's round-trip loader keeps
+                    if lc is not None:
+                        with contextlib.suppress(AttributeError, KeyError, TypeError):
+                            at_line, at_col = lc.key(key)
+                            line, col = at_line + 1, at_col + 1
                     shown_key = (f" {str(key).lower()}" if isinstance(key, bool) else f" {key!r}"
                                  if isinstance(key, (int, float)) else "")
                     problems.append(Problem(shown, line, col, "", (

@@ -170,8 +170,10 @@ def _item_lines(lines: list[str], start: int, dash_col: int) -> int:
 
 def replaced_item_text(text: str, data: Any, key: str, index: int, item: Any) -> str | None:
     """The file with item `index` of the list under `key` replaced as text, or None when unsafe."""
+    from ruamel.yaml.comments import CommentedSeq
+
     seq = data.get(key)
-    if not isinstance(seq, list) or (getattr(seq, "fa", None) is not None and seq.fa.flow_style()):
+    if not isinstance(seq, CommentedSeq) or seq.fa.flow_style():  # absent, without positions, or [a, b] style
         return None
     lines = text.split("\n")
     start, col = seq.lc.item(index)

@@ -320,7 +320,8 @@ def writable_root() -> Path:
     return require_writable(find_data_dir(state.data))
 
 
-# The --relation choices: the relation words (vocabulary.RELATIONS).
+# The --relation choices: the relation words (vocabulary.RELATIONS, defined once there). mypy reads
+# an Enum's members only from literals, hence the ignore: the members are known at run time only.
 Relation = Enum("Relation", [(word, word) for word in RELATIONS], type=str)  # type: ignore[misc]
 
 

@@ -194,7 +194,6 @@ def safe_streams() -> None:
     except LookupError:
         codecs.register_error(ERROR_HANDLER, _escape)
     for name, errors in (("stdout", ERROR_HANDLER), ("stderr", ERROR_HANDLER), ("stdin", "replace")):
-        stream = getattr(sys, name, None)
         # None (closed), or not a text file of the io module (a test's capture): left as it is
         with contextlib.suppress(AttributeError, ValueError, OSError):
-            stream.reconfigure(errors=errors)  # type: ignore[union-attr]
+            getattr(sys, name).reconfigure(errors=errors)

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from positions.vocabulary import RELATION_ORDER
+
+if TYPE_CHECKING:
+    from positions.match import Hit
+    from positions.suggest import Answer
 
 
 def to_json(payload: Any) -> str:
@@ -75,14 +79,15 @@ def compare_json(report: Any, explain: bool = False) -> dict[str, Any]:
     return out
 
 
-def search_json(query: str, hits, explain: bool = False, answers: list | None = None) -> dict:
+def search_json(query: str, hits: list[Hit], explain: bool = False,
+                answers: list[Answer] | None = None) -> dict[str, Any]:
     out = []
     for h in hits:
         item = {"source": h.ref.source, "id": h.ref.id, "text": h.ref.text, "score": round(h.score, 4)}
         if explain:
             item["signals"] = h.signals.as_dict()
         out.append(item)
-    doc = {"query": query, "hits": out}
+    doc: dict[str, Any] = {"query": query, "hits": out}
     if answers is not None:
         doc["propositions"] = answers_json(answers)
     return doc

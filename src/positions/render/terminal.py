@@ -271,12 +271,12 @@ class _StandTable:
         for key, width in zip(keys, widths, strict=True):
             table.add_column(safe(key), overflow="fold", width=width)
         for info in report.propositions:
-            cells = []
+            row: list[Text] = []
             for position in report.matrix.row(info.key):
                 stance = position.stance
                 text = f"{SYMBOLS.get(stance, '')} {position.describe()}" if use_words else _short(position)
-                cells.append(Text(text, style=STANCE_STYLE.get(stance, "")))
-            table.add_row(Text.assemble(info.label, "\n", (info.key, "dim")), *cells)
+                row.append(Text(text, style=STANCE_STYLE.get(stance, "")))
+            table.add_row(Text.assemble(info.label, "\n", (info.key, "dim")), *row)
         table.caption = caption + ("" if use_words else "  (numbers: statements)")
         yield table
 
