@@ -24,8 +24,9 @@ from positions.errors import FilesystemError, RefusedError, UsageError, printabl
 from positions.vocabulary import RELATION_ORDER, STANCES
 
 if TYPE_CHECKING:
-    from positions.match import Comparison
+    from positions.match import Comparison, Pair
     from positions.models import Corpus
+    from positions.quotes import PairView
     from positions.report import Report
 
 SCHEMA_VERSION = 1
@@ -220,12 +221,12 @@ def build_export(corpus: Corpus, comparison: Comparison, *, corpus_hash: str, ve
     return Export(rows, meta)
 
 
-def _pair_order(p: Any) -> tuple:
+def _pair_order(p: Pair | PairView) -> tuple[int, float, str, str, str, str]:
     """Disagreements first, then agreements, then related pairs; closest first; ties by reference."""
     return (RELATION_ORDER[p.relation], -p.score, p.a.source, p.a.id, p.b.source, p.b.id)
 
 
-def pair_row(p: Any) -> Row:
+def pair_row(p: Pair | PairView) -> Row:
     """A `match.Pair` or `quotes.PairView` as a row of the pairs table."""
     return (p.a.source, p.a.id, p.b.source, p.b.id, p.relation, p.score,
             "reviewed" if p.reviewed else "suggested", _joined(p.topics))

@@ -34,6 +34,7 @@ from positions.stances import (
 from positions.vocabulary import SIDES
 
 if TYPE_CHECKING:
+    from positions.gaps import Gaps
     from positions.match import Comparison
     from positions.models import Corpus
 
@@ -189,7 +190,7 @@ class Report:
     methods: dict[str, Any]
     relations_filter: tuple[str, ...] = ()
     hidden: dict[str, int] = field(default_factory=dict)  # finding or "related" -> count not shown
-    gaps: Any = None  # positions.gaps.Gaps when the report is made --against a source
+    gaps: Gaps | None = None  # when the report is made --against a source
 
     def proposition(self, key: str) -> PropositionInfo:
         return next(p for p in self.propositions if p.key == key)

@@ -31,9 +31,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from positions.tfidf import TermIndex
 
 
 @dataclass(frozen=True)
@@ -140,8 +143,8 @@ class Block:
         return process.cdist([texts[r] for r in self.rows], [texts[c] for c in self.cols], scorer=scorer,
                              dtype=np.float32, workers=-1)
 
-    def term_cosines(self, terms: Any) -> np.ndarray:
-        """TF-IDF cosines (a tfidf.TermIndex) of each pair."""
+    def term_cosines(self, terms: TermIndex) -> np.ndarray:
+        """TF-IDF cosines of each pair."""
         return terms.matrix(self.rows, self.cols)
 
 
@@ -186,7 +189,7 @@ class Pairs:
         return process.cpdist([texts[i] for i in self.i], [texts[j] for j in self.j], scorer=scorer,
                               dtype=np.float32, workers=-1)
 
-    def term_cosines(self, terms: Any) -> np.ndarray:
+    def term_cosines(self, terms: TermIndex) -> np.ndarray:
         return terms.pairwise(self.i, self.j)
 
 
@@ -268,7 +271,7 @@ class PairScorer:
     curated or mentions.
     """
 
-    def __init__(self, weights: Weights, texts: Sequence[str], word_counts: np.ndarray, terms: Any,
+    def __init__(self, weights: Weights, texts: Sequence[str], word_counts: np.ndarray, terms: TermIndex,
                  embeddings: Callable[[], np.ndarray], curated: np.ndarray, themes: np.ndarray):
         self.weights = weights
         self.texts = texts

@@ -4,14 +4,26 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from Stemmer import Stemmer
 
-    from positions.models import Topic
+
+class NamedTopic(Protocol):
+    """What normalising needs of a topic (a positions.models.Topic; this module imports no models,
+    which import it)."""
+
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def label(self) -> str: ...
+
+    @property
+    def aliases(self) -> Sequence[str]: ...
 
 # Typographic punctuation folded to ASCII so that quotes copied from PDFs and web pages compare equal.
 FOLD = str.maketrans({
@@ -98,7 +110,7 @@ class Normaliser:
     (PSR -> pre-sentence report), else to the topic's label, so "UPW" meets "unpaid work".
     """
 
-    def __init__(self, topics: Iterable[Topic] = ()):
+    def __init__(self, topics: Iterable[NamedTopic] = ()):
         self.expansions: dict[str, str] = {}
         phrases: list[tuple[tuple[str, ...], str]] = []
         for topic in topics:

@@ -23,6 +23,8 @@ from positions.errors import EXIT_FILESYSTEM, EXIT_INTERRUPTED, CorpusError, Pos
 from positions.vocabulary import RELATIONS
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     # typer vendors click as typer._click: its Context is what TyperGroup's methods are declared with
     # (typer.Context, what commands receive, is a subclass)
     from typer._click import Context
@@ -232,7 +234,7 @@ MAX_WIDTH = 10_000
 MAX_HEIGHT = 10_000
 
 
-def print_rich(renderable: Any) -> None:
+def print_rich(renderable: RenderableType) -> None:
     """Print for a person: through the pager when standard output is a terminal and the output is
     longer than it (see `page`)."""
     stop_progress()

@@ -5,7 +5,11 @@ from __future__ import annotations
 import os
 import sys
 import textwrap
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from positions.match import Pair
+    from positions.models import StatementRef
 
 import typer
 
@@ -37,13 +41,13 @@ def _read(prompt: str) -> str | None:
     return line.rstrip("\r\n")
 
 
-def _stances(ref: Any) -> str:
+def _stances(ref: StatementRef) -> str:
     from positions.report import SYMBOLS
 
     return ", ".join(f"{t} {SYMBOLS[s]}{s}" for t, s in sorted(ref.stances.items())) or "no stances"
 
 
-def _show_pair(n: int, total: int, pair: Any, labels: dict[str, str]) -> None:
+def _show_pair(n: int, total: int, pair: Pair, labels: dict[str, str]) -> None:
     sig = pair.signals.as_dict()
     signals = ", ".join(f"{k} {v:.2f}" for k, v in sig.items())
     topics = ", ".join(labels.get(t, t) for t in pair.topics) or "none"

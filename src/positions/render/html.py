@@ -28,7 +28,7 @@ only numbers. The output is deterministic: no timestamps, the report's date only
 from __future__ import annotations
 
 import html
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from positions.quotes import Quote
 from positions.report import (
@@ -45,6 +45,9 @@ from positions.report import (
     summary_head,
 )
 from positions.stances import SourcePosition
+
+if TYPE_CHECKING:
+    from positions.gaps import GapProposition
 
 SCROLL_HINT = "Scroll sideways →"
 SOURCE_FIELDS = ("Source", "Document", "Date", "Kind", "Authors or signatories", "Published in")
@@ -417,7 +420,7 @@ def unplaced_section(report: Report) -> list[str]:
     return out
 
 
-def _gap_heading(report: Report, t: Any, ref: str) -> list[str]:
+def _gap_heading(report: Report, t: GapProposition, ref: str) -> list[str]:
     heading = (f'<h4>{prop_link(report, t.key, t.label)} <span class="f">({code(t.key)}; {ref}: '
                f"{esc(t.reference_stance)})</span></h4>")
     return [heading, f"<p>Proposition: {esc(t.text)}</p>"]

@@ -6,7 +6,7 @@ quote can open a table cell, emphasis, code, a link or raw HTML.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from positions.quotes import PairView, Quote
 from positions.report import (
@@ -23,6 +23,9 @@ from positions.report import (
     score_words,
     summary_head,
 )
+
+if TYPE_CHECKING:
+    from positions.gaps import Gaps
 
 _SPECIAL = set("\\`*_[]<>|~&!#")
 
@@ -220,7 +223,7 @@ def render_report(report: Report) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def gaps_lines(gaps: Any, level: int = 2) -> list[str]:
+def gaps_lines(gaps: Gaps, level: int = 2) -> list[str]:
     """The gaps of a reference source as markdown, headed at `level`."""
     h = "#" * level
     ref = escape_inline(gaps.name(gaps.reference))
@@ -252,7 +255,7 @@ def gaps_lines(gaps: Any, level: int = 2) -> list[str]:
     return out
 
 
-def render_gaps(gaps: Any) -> str:
+def render_gaps(gaps: Gaps) -> str:
     """Markdown of `positions gaps`."""
     out = gaps_lines(gaps, 1)
     out += [f"Reproduce: `positions gaps --against {gaps.reference} {' '.join(gaps.others)}"
