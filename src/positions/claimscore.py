@@ -35,6 +35,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -236,7 +237,7 @@ class Stage:
         return out.astype(np.float32)
 
     @classmethod
-    def from_dict(cls, d: dict) -> Stage:
+    def from_dict(cls, d: dict[str, Any]) -> Stage:
         names = tuple(d["features"])
         return cls(names, np.array([float(d["coefficients"][n]) for n in names]), float(d["intercept"]))
 
@@ -267,13 +268,13 @@ class Scores:
 class ClaimScorer:
     """The shipped two-stage scorer (see the module docstring)."""
 
-    def __init__(self, stage1: Stage, stage2: Stage | None, meta: dict | None = None):
+    def __init__(self, stage1: Stage, stage2: Stage | None, meta: dict[str, Any] | None = None):
         self.stage1 = stage1
         self.stage2 = stage2
         self.meta = meta or {}
 
     @classmethod
-    def from_dict(cls, d: dict) -> ClaimScorer:
+    def from_dict(cls, d: dict[str, Any]) -> ClaimScorer:
         return cls(Stage.from_dict(d["stage1"]), Stage.from_dict(d["stage2"]) if d.get("stage2") else None, d)
 
     @classmethod

@@ -215,7 +215,7 @@ class _Describer:
     def __init__(self, data: Any, model: type[BaseModel], list_field: str):
         self.data, self.model, self.list_field = data, model, list_field
 
-    def where(self, loc: tuple) -> str:
+    def where(self, loc: tuple[int | str, ...]) -> str:
         if len(loc) >= 2 and loc[0] == self.list_field and isinstance(loc[1], int):
             item = self.list_field.rstrip("s")
             ident = None
@@ -229,7 +229,7 @@ class _Describer:
             return f"{label}" + (f" {rest}" if rest else "")
         return ".".join(str(p) for p in loc)
 
-    def fields_at(self, loc: tuple) -> list[str]:
+    def fields_at(self, loc: tuple[int | str, ...]) -> list[str]:
         from positions.models import Statement, Topic
 
         if not loc:
@@ -392,7 +392,7 @@ def load_topics(root: Path, cache: ParsedFiles = _NO_CACHE) -> tuple[list[Topic]
     return list(parsed.topics), data, problems
 
 
-def _proposition_problems(topics: list, data: Any, shown: str) -> list[Problem]:
+def _proposition_problems(topics: list[Topic], data: Any, shown: str) -> list[Problem]:
     """Keys of topics and propositions: topic keys unique, proposition keys unique across the file
     and never a topic's key (a stance names one or the other)."""
     from positions.yamlio import Located
@@ -519,7 +519,7 @@ def load_source(path: Path, topic_keys: StanceKeys | None, root: Path,
     return Source(key=key, path=str(path), data=parsed), []
 
 
-def _cross_check(data: dict, shown: str, known: StanceKeys | None) -> list[Problem]:
+def _cross_check(data: dict[str, Any], shown: str, known: StanceKeys | None) -> list[Problem]:
     """Duplicate ids and unknown propositions, checked on the raw data so they are found even when
     other fields of the same file are invalid."""
     problems = []
@@ -584,7 +584,7 @@ def load_corpus(root: str | Path, use_cache: bool = False, parsed_files: ParsedF
         problems.append(Problem(display_path(root / TOPICS_FILE), 0, 0, "",
             "file not found, but the sources take stances on topics; "
             "restore it (or copy one with 'positions init DIR')"))
-    links: list = []
+    links: list[Link] = []
     if (root / LINKS_FILE).exists():
         links, link_problems = load_links(root, sources, {p.stem for p in source_files(root)}, cache)
         problems.extend(link_problems)
@@ -595,8 +595,8 @@ def load_corpus(root: str | Path, use_cache: bool = False, parsed_files: ParsedF
                   links=tuple(links))
 
 
-def load_links(root: Path, sources: list, file_keys: set[str],
-               cache: ParsedFiles = _NO_CACHE) -> tuple[list, list[Problem]]:
+def load_links(root: Path, sources: list[Source], file_keys: set[str],
+               cache: ParsedFiles = _NO_CACHE) -> tuple[list[Link], list[Problem]]:
     """links.yaml: (the links, problems). `sources` are the sources that loaded; `file_keys` the keys of
     every source file, so that a link into a file that failed to load is not also called unknown."""
     from positions.models import LinksFile
@@ -619,12 +619,12 @@ def load_links(root: Path, sources: list, file_keys: set[str],
     return list(parsed.links), []
 
 
-def _check_links(data: dict, shown: str, ids: dict[str, set[str]], file_keys: set[str]) -> list[Problem]:
+def _check_links(data: dict[str, Any], shown: str, ids: dict[str, set[str]], file_keys: set[str]) -> list[Problem]:
     """What the model cannot check: both statements exist, in two sources, one decision per pair.
     Runs on the raw data so these problems are listed alongside any field errors."""
     ref_re = re.compile(STATEMENT_REF_PATTERN)
     problems = []
-    first: dict[frozenset, int] = {}
+    first: dict[frozenset[str], int] = {}
     entries = data.get("links")
     for i, entry in enumerate(entries if isinstance(entries, list) else []):
         if not isinstance(entry, dict):

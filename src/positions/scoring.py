@@ -64,7 +64,7 @@ class Signals:
     semantic: float
     topics: float
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, float]:
         return {"lexical": round(self.lexical, 3), "semantic": round(self.semantic, 3), "topics": round(self.topics, 3)}
 
 

@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -44,7 +44,8 @@ from positions.vocabulary import SIDES
 if TYPE_CHECKING:
     from positions.claimscore import Texts
     from positions.match import Matcher
-    from positions.models import Corpus, Proposition
+    from positions.models import Corpus, Proposition, StatementRef
+    from positions.stances import SourcePosition
 
 # Suggestions whose confidence reaches this are taken by `positions add --accept-suggested`.
 # Chosen on the leave-one-source-out run of benchmarks/suggest.py (benchmarks/README.md): at 0.7,
@@ -140,7 +141,7 @@ class Evidence:
     similarity: float    # to the text, in [0, 1]
     reversed: bool       # the text and this evidence differ in reversal cues
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "ref": self.ref, "stance": self.stance,
                 "similarity": round(self.similarity, 3), "reversed": self.reversed}
 
@@ -162,7 +163,7 @@ class Suggestion:
         """Whether `add --accept-suggested` would take it."""
         return self.confidence >= ACCEPT_CONFIDENCE
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"key": self.key, "label": self.proposition.label, "score": round(self.score, 4),
                 "stance": self.stance, "confidence": round(self.confidence, 4),
                 "evidence": [e.as_dict() for e in self.evidence]}
@@ -243,7 +244,8 @@ class Suggester:
         vectors = m.embedding_store().embed(expanded)
         return cs.make_texts(expanded, [m.normaliser.normalised(t) for t in texts], vectors)
 
-    def scores(self, texts: list[str], exclude_source: str | None = None) -> tuple[np.ndarray, np.ndarray, list]:
+    def scores(self, texts: list[str], exclude_source: str | None = None,
+               ) -> tuple[np.ndarray, np.ndarray, list[dict[str, list[tuple[float, int]]]]]:
         """(score, proposition-text probability, nearest curated statements) for each text against
         every proposition (columns in taxonomy order)."""
         from positions.scoring import centred
@@ -251,7 +253,7 @@ class Suggester:
         model = self._model(exclude_source)
         q = self._texts(texts)
         if not self.keys:
-            return np.zeros((len(texts), 0)), np.zeros((len(texts), 0)), [[] for _ in texts]
+            return np.zeros((len(texts), 0)), np.zeros((len(texts), 0)), [{} for _ in texts]
         exclude = [{n for n, i in enumerate(model.pop_rows) if self.refs[i].text == t} for t in texts]
         p_text = self.scorer_probability(q, model, exclude)
         # nearest curated statements
@@ -340,7 +342,7 @@ class Answer:
 
     proposition: Proposition
     score: float
-    positions: tuple  # stances.SourcePosition, one per source
+    positions: tuple[SourcePosition, ...]  # one per source
 
     @property
     def key(self) -> str:
@@ -360,7 +362,7 @@ def answers(suggester: Suggester, text: str, sources: list[str] | None = None,
     return out
 
 
-def curator_queue(suggester: Suggester, source: str, limit: int = 3) -> list[tuple]:
+def curator_queue(suggester: Suggester, source: str, limit: int = 3) -> list[tuple[StatementRef, list[Suggestion]]]:
     """A source's statements without stances, each with its suggestions (up to limit), the most
     confident first: what a curator should look at first. [(StatementRef, [Suggestion...]), ...]"""
     refs = [r for r in suggester.corpus.source_map[source].statements if not r.sides]

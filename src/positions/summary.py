@@ -27,7 +27,7 @@ def source_record(source: Source) -> dict[str, Any]:
     }
 
 
-def statement_record(ref: StatementRef) -> dict:
+def statement_record(ref: StatementRef) -> dict[str, Any]:
     """The JSON shape of a statement."""
     st = ref.statement
     return {

@@ -143,7 +143,7 @@ class Normaliser:
         if not self.expansions:
             return text
 
-        def repl(m: re.Match) -> str:
+        def repl(m: re.Match[str]) -> str:
             word = m.group(0)
             core = word[:-1] if word.endswith("s") and word[:-1].isupper() else word
             core = core.rstrip("'")

@@ -397,7 +397,7 @@ class Located:
     column: int
 
 
-def locate(root: Any, loc: tuple, key_position: bool = False) -> Located:
+def locate(root: Any, loc: tuple[int | str, ...], key_position: bool = False) -> Located:
     """The 1-based position of the deepest existing node along `loc`.
 
     With key_position, a final mapping key points at the key itself rather than its value.
