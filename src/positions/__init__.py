@@ -15,7 +15,7 @@ of the package, e.g. `suggest` or `gaps`: importing the module would replace it.
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
@@ -55,7 +55,7 @@ _EXPORTS = {
 __all__ = ["__version__", *_EXPORTS]
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     if name in _EXPORTS:
         value = getattr(import_module(_EXPORTS[name]), name)
         globals()[name] = value  # later lookups skip this function
@@ -67,21 +67,27 @@ def __dir__() -> list[str]:
     return sorted(__all__)
 
 
-if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eagerly
+if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eagerly ("X as X": re-exported)
     from positions.api import (
-        SearchResult,
-        compare,
-        find_gaps,
-        load_corpus,
-        search,
-        shipped_corpus_path,
-        stand_table,
-        suggest_propositions,
+        SearchResult as SearchResult,
+        compare as compare,
+        find_gaps as find_gaps,
+        load_corpus as load_corpus,
+        search as search,
+        shipped_corpus_path as shipped_corpus_path,
+        stand_table as stand_table,
+        suggest_propositions as suggest_propositions,
     )
-    from positions.errors import CorpusError, PositionsError, UsageError
-    from positions.gaps import Gaps
-    from positions.match import Hit, Pair
-    from positions.models import Corpus, Proposition, Statement, StatementRef, Topic
-    from positions.report import PropositionBlock, Report, SummaryLine
-    from positions.stances import SourcePosition, StanceMatrix
-    from positions.suggest import Answer, Suggestion
+    from positions.errors import CorpusError as CorpusError, PositionsError as PositionsError, UsageError as UsageError
+    from positions.gaps import Gaps as Gaps
+    from positions.match import Hit as Hit, Pair as Pair
+    from positions.models import (
+        Corpus as Corpus,
+        Proposition as Proposition,
+        Statement as Statement,
+        StatementRef as StatementRef,
+        Topic as Topic,
+    )
+    from positions.report import PropositionBlock as PropositionBlock, Report as Report, SummaryLine as SummaryLine
+    from positions.stances import SourcePosition as SourcePosition, StanceMatrix as StanceMatrix
+    from positions.suggest import Answer as Answer, Suggestion as Suggestion

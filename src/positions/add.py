@@ -13,12 +13,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from positions.errors import CorpusError, FilesystemError, RefusedError, UsageError, display_path
 from positions.ids import normalise_text, slugify, unique_id
 from positions.safe_write import Locked, check_writable_file, write_file, write_target
 from positions.yamlsplice import appended_item_text, dump_yaml, encoded_like, loads_to, plain
+
+if TYPE_CHECKING:
+    from positions.corpus import StanceKeys
+    from positions.match import Hit
+    from positions.models import Corpus, Source, StatementRef
+    from positions.suggest import Suggestion
 
 DUPLICATE_SCORE = 0.85
 # What `add` takes as a statement: at least two words of two or more letters ("HR with humanity."
@@ -27,7 +33,18 @@ MIN_STATEMENT_WORDS = 2
 _STATEMENT_WORD_RE = re.compile(r"[^\W\d_]{2,}")
 
 
-def parse_stances(values: list[str], corpus: Any) -> dict[str, str]:
+class StatementFields(TypedDict, total=False):
+    """A new statement as `positions add` collects it: the text and, optionally, the rest (an id is
+    made from the text when there is none)."""
+
+    id: str
+    text: str
+    section: str | None
+    stances: dict[str, str]
+    note: str | None
+
+
+def parse_stances(values: list[str], corpus: Corpus) -> dict[str, str]:
     """`["core-probation-public=support", ...]` -> dict; UsageError for bad syntax, proposition or stance."""
     from positions.corpus import StanceKeys
     from positions.vocabulary import STANCES
@@ -62,7 +79,7 @@ def parse_stances(values: list[str], corpus: Any) -> dict[str, str]:
     return stances
 
 
-def check_statement(fields: dict[str, Any]) -> None:
+def check_statement(fields: StatementFields) -> None:
     """Validate one statement's fields with the model; UsageError naming the option."""
     from positions.corpus import validated
     from positions.models import Statement
@@ -81,16 +98,16 @@ class AddPlan:
 
     source: str
     text: str
-    hits: list = field(default_factory=list)  # positions.match.Hit, best first
-    suggestions: list = field(default_factory=list)  # positions.suggest.Suggestion, best first
-    duplicate: Any = None  # a StatementRef of the same source, or None
+    hits: list[Hit] = field(default_factory=list)  # best first
+    suggestions: list[Suggestion] = field(default_factory=list)  # best first
+    duplicate: StatementRef | None = None  # a statement of the same source it nearly repeats
 
     def accepted(self) -> dict[str, str]:
         """The suggested stances confident enough to take without asking (suggest.ACCEPT_CONFIDENCE)."""
         return {s.key: s.stance for s in self.suggestions if s.accepted}
 
 
-def find_duplicate(corpus: Any, source: str, text: str, hits: list) -> Any:
+def find_duplicate(corpus: Corpus, source: str, text: str, hits: list[Hit]) -> StatementRef | None:
     """A statement of `source` that `text` nearly repeats: same normalised text, or a search
     hit in the same source scoring at least DUPLICATE_SCORE."""
     wanted = normalise_text(text)
@@ -103,7 +120,7 @@ def find_duplicate(corpus: Any, source: str, text: str, hits: list) -> Any:
     return None
 
 
-def plan_add(corpus: Any, source: str, text: str, *, use_cache: bool = True, limit: int = 5) -> AddPlan:
+def plan_add(corpus: Corpus, source: str, text: str, *, use_cache: bool = True, limit: int = 5) -> AddPlan:
     """Nearest statements, suggested stances and any near-duplicate for a new statement of `source`."""
     from positions.corpus import require_sources
     from positions.match import Matcher
@@ -134,7 +151,7 @@ def shorten(text: str, n: int = 70) -> str:
     return text if len(text) <= n else text[: n - 3].rstrip() + "..."
 
 
-def statement_map(fields: dict[str, Any]) -> Any:
+def statement_map(fields: StatementFields) -> Any:
     """A round-trip mapping in the shipped order and style: id, text, section, stances, note;
     text, section and note double-quoted."""
     from ruamel.yaml.comments import CommentedMap
@@ -143,25 +160,25 @@ def statement_map(fields: dict[str, Any]) -> Any:
     item = CommentedMap()
     item["id"] = fields["id"]
     item["text"] = DQ(fields["text"])
-    if fields.get("section"):
-        item["section"] = DQ(fields["section"])
+    if section := fields.get("section"):
+        item["section"] = DQ(section)
     if fields.get("stances"):
         stances = CommentedMap()
         for topic, stance in fields["stances"].items():
             stances[topic] = stance
         item["stances"] = stances
-    if fields.get("note"):
-        item["note"] = DQ(fields["note"])
+    if note := fields.get("note"):
+        item["note"] = DQ(note)
     return item
 
 
-def _appended_text(text: str, data: Any, fields: dict[str, Any]) -> str | None:
+def _appended_text(text: str, data: Any, fields: StatementFields) -> str | None:
     """The file with the statement appended as text, or None when that is not safe here."""
     return appended_item_text(text, data, "statements", statement_map(fields))
 
 
-def append_statement(path: Path, fields: dict[str, Any], topic_keys: Any, *,
-                     force: bool = False, timeout: float | None = None) -> tuple[Any, str]:
+def append_statement(path: Path, fields: StatementFields, topic_keys: StanceKeys, *,
+                     force: bool = False, timeout: float | None = None) -> tuple[Source, str]:
     """Append a statement to a source file under its lock; return (the Source as written, id).
 
     `fields` holds text and optionally id, section, stances, note. Without an id one is made from
@@ -182,12 +199,12 @@ def append_statement(path: Path, fields: dict[str, Any], topic_keys: Any, *,
             text = read_text(path)
             data = load_yaml(path)
         except YamlProblems as exc:
-            raise CorpusError(exc.problems)
+            raise CorpusError(exc.problems) from exc
         # The file must already be valid: do not pile a statement onto a broken file.
         validate_source_text(text, path, topic_keys)
         existing = data["statements"]
-        taken = {st.get("id") for st in existing if isinstance(st, dict)}
-        fields = dict(fields)
+        taken = {st["id"] for st in existing if isinstance(st, dict) and isinstance(st.get("id"), str)}
+        fields = fields.copy()
         if fields.get("id"):
             if fields["id"] in taken:
                 raise RefusedError(
@@ -223,8 +240,8 @@ def append_statement(path: Path, fields: dict[str, Any], topic_keys: Any, *,
     return source, fields["id"]
 
 
-def _appends_exactly(new_text: str, old: Any, fields: dict[str, Any]) -> bool:
+def _appends_exactly(new_text: str, old: Any, fields: StatementFields) -> bool:
     """Whether the text edit means exactly 'old data plus this statement' (guards odd layouts)."""
     expected = plain(old)
-    expected["statements"] = list(expected["statements"]) + [plain(statement_map(fields))]
+    expected["statements"] = [*expected["statements"], plain(statement_map(fields))]
     return loads_to(new_text, expected)

@@ -4,6 +4,7 @@ safe_write.write_atomic."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from pathlib import Path
@@ -129,11 +130,9 @@ def clear_cache() -> tuple[Path, int, int]:
         except OSError as exc:
             from positions.errors import FilesystemError
 
-            raise FilesystemError(f"cannot remove '{path}': {exc.strerror}; remove it by hand")
+            raise FilesystemError(f"cannot remove '{path}': {exc.strerror}; remove it by hand") from exc
         removed += 1
         size += n
-    try:
+    with contextlib.suppress(OSError):  # not empty (someone else's files) or already gone
         folder.rmdir()
-    except OSError:
-        pass  # not empty (someone else's files) or already gone
     return folder, removed, size

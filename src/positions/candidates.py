@@ -62,7 +62,7 @@ class EmbeddingClusters:
     assignment: np.ndarray
 
     @classmethod
-    def fit(cls, embeddings: np.ndarray, clusters: int | None = None, rounds: int = KMEANS_ROUNDS) -> "EmbeddingClusters":
+    def fit(cls, embeddings: np.ndarray, clusters: int | None = None, rounds: int = KMEANS_ROUNDS) -> EmbeddingClusters:
         """About sqrt(n) clusters, so that assigning and searching both cost about n * sqrt(n).
         Seeded, so the same embeddings always give the same clusters."""
         n = len(embeddings)

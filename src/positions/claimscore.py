@@ -31,10 +31,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -69,7 +70,7 @@ class Texts:
     def __len__(self) -> int:
         return len(self.norm)
 
-    def take(self, rows: Sequence[int]) -> "Texts":
+    def take(self, rows: Sequence[int]) -> Texts:
         rows = list(rows)
         return Texts([self.norm[i] for i in rows], self.vectors[rows], [self.tokens[i] for i in rows])
 
@@ -84,7 +85,7 @@ def token_ids(texts: list[str]) -> list[np.ndarray]:
     top = model.embedding.shape[0] - 1
     out = []
     for enc in model.tokenize(list(texts)):
-        ids = np.array([i for i, m in zip(enc.ids, enc.attention_mask) if m], dtype=np.int64)
+        ids = np.array([i for i, m in zip(enc.ids, enc.attention_mask, strict=True) if m], dtype=np.int64)
         out.append(np.clip(ids, 0, top))
     return out
 
@@ -127,7 +128,7 @@ class Background:
         for weights in (wa, wb):
             m = np.zeros((len(weights), len(shared)), dtype=np.float32)
             for r, (ids, w) in enumerate(weights):
-                for i, x in zip(ids, w):
+                for i, x in zip(ids, w, strict=True):
                     n = column.get(i)
                     if n is not None:
                         m[r, n] = x
@@ -212,7 +213,7 @@ class Column:
     std: np.ndarray
 
     @classmethod
-    def of(cls, m: np.ndarray) -> "Column":
+    def of(cls, m: np.ndarray) -> Column:
         if not len(m):
             return cls(np.zeros(m.shape[1], np.float32), np.ones(m.shape[1], np.float32))
         return cls(m.mean(axis=0), m.std(axis=0))
@@ -231,12 +232,12 @@ class Stage:
 
     def logit(self, f: dict[str, np.ndarray]) -> np.ndarray:
         out = np.full(f[self.features[0]].shape, self.intercept, dtype=np.float64)
-        for w, name in zip(self.coef, self.features):
+        for w, name in zip(self.coef, self.features, strict=True):
             out += w * f[name]
         return out.astype(np.float32)
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Stage":
+    def from_dict(cls, d: dict[str, Any]) -> Stage:
         names = tuple(d["features"])
         return cls(names, np.array([float(d["coefficients"][n]) for n in names]), float(d["intercept"]))
 
@@ -267,17 +268,17 @@ class Scores:
 class ClaimScorer:
     """The shipped two-stage scorer (see the module docstring)."""
 
-    def __init__(self, stage1: Stage, stage2: Stage | None, meta: dict | None = None):
+    def __init__(self, stage1: Stage, stage2: Stage | None, meta: dict[str, Any] | None = None):
         self.stage1 = stage1
         self.stage2 = stage2
         self.meta = meta or {}
 
     @classmethod
-    def from_dict(cls, d: dict) -> "ClaimScorer":
+    def from_dict(cls, d: dict[str, Any]) -> ClaimScorer:
         return cls(Stage.from_dict(d["stage1"]), Stage.from_dict(d["stage2"]) if d.get("stage2") else None, d)
 
     @classmethod
-    def shipped(cls) -> "ClaimScorer":
+    def shipped(cls) -> ClaimScorer:
         return _shipped()
 
     def stage1_features(self, f: dict[str, np.ndarray], columns: dict[str, Column]) -> dict[str, np.ndarray]:

@@ -6,14 +6,16 @@ each at a file, line and column.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import re
 import tempfile
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from positions.errors import (
     CorpusError,
@@ -26,6 +28,15 @@ from positions.errors import (
 )
 from positions.ids import STATEMENT_REF_PATTERN, is_source_key, is_statement_ref, source_key_like
 from positions.yamlio import YamlProblems, load_yaml, locate
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel, ValidationError
+    from pydantic_core import ErrorDetails
+
+    from positions.models import Corpus, Link, Source, StatementRef, Topic
+
+# a pydantic model of a corpus file (TopicsFile, SourceFile, LinksFile) or of one record in it
+M = TypeVar("M", bound="BaseModel")
 
 ENV_VAR = "POSITIONS_DATA"
 TOPICS_FILE = "topics.yaml"
@@ -82,7 +93,7 @@ def find_data_dir(option: str | Path | None = None, label: str = "--data") -> Da
     return DataDir(packaged_data_dir(), "packaged")
 
 
-def require_writable(data_dir: Any) -> Path:
+def require_writable(data_dir: DataDir) -> Path:
     """The folder of a corpus that may be changed; RefusedError for the packaged corpus."""
     if not data_dir.writable and data_dir.origin == "installed-checkout":
         raise RefusedError(
@@ -135,7 +146,7 @@ def inside(root: Path, path: Path) -> bool:
         return False
 
 
-def _pydantic_problems(exc: Any, data: Any, shown: str, describe) -> list[Problem]:
+def _pydantic_problems(exc: ValidationError, data: Any, shown: str, describe: _Describer) -> list[Problem]:
     problems = []
     for err in exc.errors():
         loc = tuple(err["loc"])
@@ -157,7 +168,7 @@ def _pydantic_problems(exc: Any, data: Any, shown: str, describe) -> list[Proble
     return problems
 
 
-def field_message(err: dict, loc: tuple) -> str:
+def field_message(err: ErrorDetails, loc: tuple[int | str, ...]) -> str:
     """A pydantic validation error (`err`, at `loc`) as a plain message about the field."""
     kind, field = err["type"], loc[-1] if loc else ""
     if isinstance(field, int) and len(loc) > 1:  # an item of a list: name the list
@@ -189,7 +200,7 @@ def field_message(err: dict, loc: tuple) -> str:
         return f"'{field}' is empty; write the verbatim quote" if field == "text" else f"'{field}' is empty"
     if kind == "string_too_long":
         limit = err.get("ctx", {}).get("max_length")
-        return f"'{field}' is too long ({len(value)} characters; the limit is {limit})"
+        return f"'{field}' is too long ({len(str(value))} characters; the limit is {limit})"
     if kind == "value_error":
         msg = err["msg"].removeprefix("Value error, ")
         return f"'{field}' {msg}" if not msg.startswith("'") else msg
@@ -201,10 +212,10 @@ def field_message(err: dict, loc: tuple) -> str:
 class _Describer:
     """Turns a pydantic error location into words and lists the fields allowed there."""
 
-    def __init__(self, data: Any, model: Any, list_field: str):
+    def __init__(self, data: Any, model: type[BaseModel], list_field: str):
         self.data, self.model, self.list_field = data, model, list_field
 
-    def where(self, loc: tuple) -> str:
+    def where(self, loc: tuple[int | str, ...]) -> str:
         if len(loc) >= 2 and loc[0] == self.list_field and isinstance(loc[1], int):
             item = self.list_field.rstrip("s")
             ident = None
@@ -218,7 +229,7 @@ class _Describer:
             return f"{label}" + (f" {rest}" if rest else "")
         return ".".join(str(p) for p in loc)
 
-    def fields_at(self, loc: tuple) -> list[str]:
+    def fields_at(self, loc: tuple[int | str, ...]) -> list[str]:
         from positions.models import Statement, Topic
 
         if not loc:
@@ -240,7 +251,7 @@ class ParsedFiles:
     """
 
     def __init__(self, enabled: bool = True):
-        self.path = None
+        self.path: Path | None = None
         self.entries: dict[str, str] = {}
         self.used: set[str] = set()
         self.dirty = False
@@ -249,9 +260,7 @@ class ParsedFiles:
         import json
 
         from positions import __version__
-        from positions.cache import cache_dir
-
-        from positions.cache import read_cache_file
+        from positions.cache import cache_dir, read_cache_file
 
         self.path = cache_dir() / f"parsed-{__version__}.json"
         try:
@@ -262,12 +271,12 @@ class ParsedFiles:
             pass  # missing or corrupt: rebuilt as files are parsed
 
     @staticmethod
-    def key(model: Any, text: str) -> str:
+    def key(model: type[BaseModel], text: str) -> str:
         import hashlib
 
         return hashlib.sha256(f"{model.__name__}\0{text}".encode()).hexdigest()
 
-    def get(self, model: Any, text: str) -> Any:
+    def get(self, model: type[M], text: str) -> M | None:
         if self.path is None:
             return None
         key = self.key(model, text)
@@ -286,7 +295,7 @@ class ParsedFiles:
         self.used.add(key)
         return parsed
 
-    def put(self, model: Any, text: str, parsed: Any) -> None:
+    def put(self, model: type[BaseModel], text: str, parsed: BaseModel) -> None:
         if self.path is None:
             return
         key = self.key(model, text)
@@ -304,10 +313,8 @@ class ParsedFiles:
         # keep what this corpus used, plus a bounded number of others (another corpus, older edits)
         others = [k for k in sorted(self.entries) if k not in self.used][:500]
         keep = {k: self.entries[k] for k in sorted(self.used | set(others))}
-        try:
+        with contextlib.suppress(OSError):
             write_atomic(self.path, json.dumps(keep).encode("utf-8"))
-        except OSError:
-            pass
 
 
 _NO_CACHE = ParsedFiles(enabled=False)
@@ -333,7 +340,8 @@ def seed_parsed_entries() -> dict[str, str]:
     return {k: v for k, v in seed["entries"].items() if isinstance(v, str)}
 
 
-def _load_file(path: Path, model: Any, list_field: str, cache: ParsedFiles = _NO_CACHE) -> tuple[Any, Any, list[Problem]]:
+def _load_file(path: Path, model: type[M], list_field: str,
+               cache: ParsedFiles = _NO_CACHE) -> tuple[M | None, Any, list[Problem]]:
     """(model instance or None, raw data, problems) for one file. A cache hit returns no raw data."""
     from pydantic import ValidationError
 
@@ -356,7 +364,8 @@ def _load_file(path: Path, model: Any, list_field: str, cache: ParsedFiles = _NO
         return None, None, [Problem(shown, 0, 0, "", f"file is empty; it needs at least {hint}")]
     if not isinstance(data, dict):
         at = locate(data, ())
-        return None, data, [Problem(shown, at.line or 1, at.column or 1, "", "must be a mapping of fields, not a list or a single value")]
+        return None, data, [Problem(shown, at.line or 1, at.column or 1, "",
+                                    "must be a mapping of fields, not a list or a single value")]
     try:
         parsed = model.model_validate(data)
     except ValidationError as exc:
@@ -365,22 +374,25 @@ def _load_file(path: Path, model: Any, list_field: str, cache: ParsedFiles = _NO
     return parsed, data, []
 
 
-def load_topics(root: Path, cache: ParsedFiles = _NO_CACHE) -> tuple[list, Any, list[Problem]]:
+def load_topics(root: Path, cache: ParsedFiles = _NO_CACHE) -> tuple[list[Topic], Any, list[Problem]]:
     from positions.models import TopicsFile
 
     path = root / TOPICS_FILE
     if not inside(root, path):
-        return [], None, [Problem(display_path(path), 0, 0, "", "is a link to a file outside the corpus folder; copy the file in instead")]
+        return [], None, [Problem(display_path(path), 0, 0, "",
+                                  "is a link to a file outside the corpus folder; copy the file in instead")]
     parsed, data, problems = _load_file(path, TopicsFile, "topics", cache)
     if parsed is None:
         return [], data, problems
     if data is None and _proposition_problems(parsed.topics, None, ""):
         parsed, data, problems = _load_file(path, TopicsFile, "topics")  # a cache hit has no positions
+        if parsed is None:  # changed since, and no longer valid
+            return [], data, problems
     problems = problems + _proposition_problems(parsed.topics, data, display_path(path))
     return list(parsed.topics), data, problems
 
 
-def _proposition_problems(topics: list, data: Any, shown: str) -> list[Problem]:
+def _proposition_problems(topics: list[Topic], data: Any, shown: str) -> list[Problem]:
     """Keys of topics and propositions: topic keys unique, proposition keys unique across the file
     and never a topic's key (a stance names one or the other)."""
     from positions.yamlio import Located
@@ -422,16 +434,18 @@ class StanceKeys:
     themes: dict[str, tuple[str, ...]]  # topic key -> its propositions, for topics that list them
 
     @classmethod
-    def of(cls, topics: Any) -> "StanceKeys":
+    def of(cls, topics: Iterable[Topic] | Iterable[str]) -> StanceKeys:
         """From loaded topics, or from a plain list of keys (each its own proposition)."""
-        topics = list(topics)
-        if all(isinstance(t, str) for t in topics):
-            return cls(tuple(topics), {})
-        return cls(tuple(p.key for t in topics for p in t.claims),
-                   {t.key: tuple(p.key for p in t.propositions) for t in topics if t.propositions})
+        items: list[Topic | str] = list(topics)
+        keys = [t for t in items if isinstance(t, str)]
+        if len(keys) == len(items):
+            return cls(tuple(keys), {})
+        loaded = [t for t in items if not isinstance(t, str)]
+        return cls(tuple(p.key for t in loaded for p in t.claims),
+                   {t.key: tuple(p.key for p in t.propositions) for t in loaded if t.propositions})
 
     @classmethod
-    def from_raw(cls, raw: Any) -> "StanceKeys | None":
+    def from_raw(cls, raw: Any) -> StanceKeys | None:
         """From an invalid topics.yaml: the keys it spells out, or None when it cannot be read."""
         if not isinstance(raw, list):
             return None
@@ -472,8 +486,8 @@ class StanceKeys:
         return unknown_name_message(noun, key, sorted({*self.themes, *self.propositions}))
 
 
-def load_source(path: Path, topic_keys: "StanceKeys | None", root: Path,
-                cache: ParsedFiles = _NO_CACHE) -> tuple[Any, list[Problem]]:
+def load_source(path: Path, topic_keys: StanceKeys | None, root: Path,
+                cache: ParsedFiles = _NO_CACHE) -> tuple[Source | None, list[Problem]]:
     """One source file: (Source or None, problems). topic_keys None: do not check what stances name."""
     from positions.models import Source, SourceFile
 
@@ -481,7 +495,8 @@ def load_source(path: Path, topic_keys: "StanceKeys | None", root: Path,
     key = path.stem
     problems: list[Problem] = []
     if not inside(root, path):
-        return None, [Problem(shown, 0, 0, "", "is a link to a file outside the corpus folder; copy the file in instead")]
+        return None, [Problem(shown, 0, 0, "",
+                              "is a link to a file outside the corpus folder; copy the file in instead")]
     if path.suffix not in (".yaml", ".yml"):
         return None, [Problem(shown, 0, 0, "", (
             f"the file name ends in '{path.suffix}', which positions does not read as a source; rename it to "
@@ -499,12 +514,12 @@ def load_source(path: Path, topic_keys: "StanceKeys | None", root: Path,
     problems.extend(file_problems)
     if isinstance(data, dict):
         problems.extend(_cross_check(data, shown, topic_keys))
-    if problems:
+    if problems or parsed is None:
         return None, problems
     return Source(key=key, path=str(path), data=parsed), []
 
 
-def _cross_check(data: dict, shown: str, known: StanceKeys | None) -> list[Problem]:
+def _cross_check(data: dict[str, Any], shown: str, known: StanceKeys | None) -> list[Problem]:
     """Duplicate ids and unknown propositions, checked on the raw data so they are found even when
     other fields of the same file are invalid."""
     problems = []
@@ -537,7 +552,7 @@ def _cross_check(data: dict, shown: str, known: StanceKeys | None) -> list[Probl
     return problems
 
 
-def load_corpus(root: str | Path, use_cache: bool = False, parsed_files: "ParsedFiles | None" = None) -> Any:
+def load_corpus(root: str | Path, use_cache: bool = False, parsed_files: ParsedFiles | None = None) -> Corpus:
     """Load and validate a corpus folder; raise CorpusError listing every problem.
 
     With use_cache, files unchanged since a previous valid load (or shipped unchanged with the
@@ -564,10 +579,12 @@ def load_corpus(root: str | Path, use_cache: bool = False, parsed_files: "Parsed
         problems.extend(source_problems)
         if source is not None:
             sources.append(source)
-    if not (root / TOPICS_FILE).exists() and any(s.data.silent_on or any(st.stances for st in s.data.statements) for s in sources):
+    takes_stances = any(s.data.silent_on or any(st.stances for st in s.data.statements) for s in sources)
+    if not (root / TOPICS_FILE).exists() and takes_stances:
         problems.append(Problem(display_path(root / TOPICS_FILE), 0, 0, "",
-            "file not found, but the sources take stances on topics; restore it (or copy one with 'positions init DIR')"))
-    links: list = []
+            "file not found, but the sources take stances on topics; "
+            "restore it (or copy one with 'positions init DIR')"))
+    links: list[Link] = []
     if (root / LINKS_FILE).exists():
         links, link_problems = load_links(root, sources, {p.stem for p in source_files(root)}, cache)
         problems.extend(link_problems)
@@ -578,7 +595,8 @@ def load_corpus(root: str | Path, use_cache: bool = False, parsed_files: "Parsed
                   links=tuple(links))
 
 
-def load_links(root: Path, sources: list, file_keys: set[str], cache: ParsedFiles = _NO_CACHE) -> tuple[list, list[Problem]]:
+def load_links(root: Path, sources: list[Source], file_keys: set[str],
+               cache: ParsedFiles = _NO_CACHE) -> tuple[list[Link], list[Problem]]:
     """links.yaml: (the links, problems). `sources` are the sources that loaded; `file_keys` the keys of
     every source file, so that a link into a file that failed to load is not also called unknown."""
     from positions.models import LinksFile
@@ -596,17 +614,17 @@ def load_links(root: Path, sources: list, file_keys: set[str], cache: ParsedFile
         parsed, data, problems = _load_file(path, LinksFile, "links")
     if isinstance(data, dict):
         problems = problems + _check_links(data, shown, ids, file_keys)
-    if problems:
+    if problems or parsed is None:
         return [], problems
     return list(parsed.links), []
 
 
-def _check_links(data: dict, shown: str, ids: dict[str, set[str]], file_keys: set[str]) -> list[Problem]:
+def _check_links(data: dict[str, Any], shown: str, ids: dict[str, set[str]], file_keys: set[str]) -> list[Problem]:
     """What the model cannot check: both statements exist, in two sources, one decision per pair.
     Runs on the raw data so these problems are listed alongside any field errors."""
     ref_re = re.compile(STATEMENT_REF_PATTERN)
     problems = []
-    first: dict[frozenset, int] = {}
+    first: dict[frozenset[str], int] = {}
     entries = data.get("links")
     for i, entry in enumerate(entries if isinstance(entries, list) else []):
         if not isinstance(entry, dict):
@@ -632,12 +650,14 @@ def _check_links(data: dict, shown: str, ids: dict[str, set[str]], file_keys: se
             if refs["a"].partition("/")[0] == refs["b"].partition("/")[0]:
                 at = locate(data, ("links", i, "b"))
                 problems.append(Problem(shown, at.line, at.column, f"link {i + 1} b",
-                    f"'{refs['a']}' and '{refs['b']}' are in the same source; a link joins statements of two different sources"))
+                    f"'{refs['a']}' and '{refs['b']}' are in the same source; "
+                    "a link joins statements of two different sources"))
             pair = frozenset(refs.values())
             if pair in first:
                 at = locate(data, ("links", i, "a"))
                 problems.append(Problem(shown, at.line, at.column, f"link {i + 1}",
-                    f"duplicate link: {refs['a']} and {refs['b']} are already decided by link {first[pair] + 1}; keep one decision per pair"))
+                    f"duplicate link: {refs['a']} and {refs['b']} are already decided by link {first[pair] + 1}; "
+                    "keep one decision per pair"))
             else:
                 first[pair] = i
         if entry.get("decision") == "rejected" and entry.get("relation") is not None:
@@ -647,7 +667,7 @@ def _check_links(data: dict, shown: str, ids: dict[str, set[str]], file_keys: se
     return problems
 
 
-def require_sources(corpus: Any, keys: list[str]) -> list[str]:
+def require_sources(corpus: Corpus, keys: list[str]) -> list[str]:
     """The keys, checked against the corpus; UsageError naming the first unknown one."""
     known = corpus.source_keys
     for key in keys:
@@ -656,7 +676,7 @@ def require_sources(corpus: Any, keys: list[str]) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
-def require_statement(corpus: Any, ref: str) -> Any:
+def require_statement(corpus: Corpus, ref: str) -> StatementRef:
     """The statement SOURCE/ID, checked against the corpus; UsageError with a did-you-mean hint."""
     if not is_statement_ref(ref):
         raise UsageError(f"'{ref}' is not a statement reference; write SOURCE/ID, e.g. alliance/publicly-owned-service")
@@ -668,7 +688,7 @@ def require_statement(corpus: Any, ref: str) -> Any:
     return statement
 
 
-def require_topics(corpus: Any, keys: list[str]) -> list[str]:
+def require_topics(corpus: Corpus, keys: list[str]) -> list[str]:
     """Topic (theme) or proposition keys, checked against the corpus; UsageError naming the first unknown one."""
     known = [t.key for t in corpus.topics] + [p.key for p in corpus.propositions if p.key not in corpus.topic_map]
     for key in keys:
@@ -678,7 +698,7 @@ def require_topics(corpus: Any, keys: list[str]) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
-def corpus_hash(corpus: Any) -> str:
+def corpus_hash(corpus: Corpus) -> str:
     """A short hash of the corpus files' contents, for reproducibility statements and caches."""
     import hashlib
 
@@ -703,7 +723,8 @@ def _probe_problems_placed(problems: list[Problem], tmp_shown: str, shown: str) 
     ])
 
 
-def validate_source_text(text: str, path: Path, topic_keys: Any) -> Any:
+def validate_source_text(text: str, path: Path,
+                         topic_keys: StanceKeys | Iterable[Topic] | Iterable[str] | None) -> Source:
     """Validate a source file's would-be content with the loader (`load_source`); return the
     Source, or raise CorpusError with the loader's messages, placed in `path`."""
     shown = display_path(path)
@@ -713,12 +734,12 @@ def validate_source_text(text: str, path: Path, topic_keys: Any) -> Any:
         tmp_shown = display_path(probe)
         keys = topic_keys if topic_keys is None or isinstance(topic_keys, StanceKeys) else StanceKeys.of(topic_keys)
         source, problems = load_source(probe, keys, Path(tmp))
-    if problems:
+    if problems or source is None:
         raise _probe_problems_placed(problems, tmp_shown, shown)
     return dataclasses.replace(source, path=str(path))
 
 
-def validate_links_text(text: str, path: Path, corpus: Any) -> list:
+def validate_links_text(text: str, path: Path, corpus: Corpus) -> list[Link]:
     """Validate links.yaml's would-be content with the loader (`load_links`) against the corpus;
     return the links, or raise CorpusError with the loader's messages, placed in `path`."""
     shown = display_path(path)
@@ -732,7 +753,8 @@ def validate_links_text(text: str, path: Path, corpus: Any) -> list:
     return links
 
 
-def validated(model: Any, fields: dict[str, Any], option_of: Any) -> Any:
+def validated(model: type[M], fields: Mapping[str, object],
+              option_of: Callable[[tuple[int | str, ...]], str]) -> M:
     """`fields` validated by a pydantic model; UsageError naming the command-line option of the
     first bad field (`option_of(loc)`: loc is the field's location, () for the whole record)."""
     from pydantic import ValidationError
@@ -742,4 +764,4 @@ def validated(model: Any, fields: dict[str, Any], option_of: Any) -> Any:
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = tuple(err["loc"])
-        raise UsageError(f"{option_of(loc)}: {field_message(err, loc)}")
+        raise UsageError(f"{option_of(loc)}: {field_message(err, loc)}") from exc

@@ -6,12 +6,19 @@ only when some text has no cached vector.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from wordllama.inference import WordLlamaInference
+
+    from positions.progress import Progress
 
 DIM = 256
 
@@ -35,7 +42,7 @@ SEED_EMBEDDINGS_FILE = Path(__file__).resolve().parent / "seed" / "embeddings.np
 
 
 @lru_cache(maxsize=1)
-def load_model():
+def load_model() -> WordLlamaInference:
     """The WordLlama model, loaded once from the installed wheel (never downloaded)."""
     import wordllama
     from wordllama import WordLlama
@@ -53,7 +60,7 @@ def embed_uncached(texts: list[str]) -> np.ndarray:
 
 
 @lru_cache(maxsize=1)
-def seed_embeddings() -> dict:
+def seed_embeddings() -> dict[str, np.ndarray]:
     """Text key -> embedding of the shipped statements (empty when missing or unreadable)."""
     try:
         with np.load(SEED_EMBEDDINGS_FILE, allow_pickle=False) as npz:
@@ -62,7 +69,7 @@ def seed_embeddings() -> dict:
         return {}
     if vectors.ndim != 2 or vectors.shape[1] != DIM or len(keys) != len(vectors):
         return {}
-    return {str(k): v for k, v in zip(keys, vectors)}
+    return {str(k): v for k, v in zip(keys, vectors, strict=True)}
 
 
 def text_key(text: str) -> str:
@@ -77,12 +84,12 @@ class EmbeddingStore:
         self._vectors: dict[str, np.ndarray] = {}
         self._dirty = False
         if path is not None:
-            self._read()
+            self._read(path)
 
-    def _read(self) -> None:
+    def _read(self, path: Path) -> None:
         from positions.cache import read_cache_file
 
-        data = read_cache_file(self.path)  # a pipe or /dev/zero is not read
+        data = read_cache_file(path)  # a pipe or /dev/zero is not read
         if data is None:
             return
         try:
@@ -90,13 +97,13 @@ class EmbeddingStore:
                 keys, vectors = npz["keys"], npz["vectors"]
             if vectors.ndim != 2 or vectors.shape[1] != DIM or len(keys) != len(vectors):
                 return
-            self._vectors = {str(k): v for k, v in zip(keys, vectors)}
+            self._vectors = {str(k): v for k, v in zip(keys, vectors, strict=True)}
         except Exception:  # a missing, stale or corrupt cache is rebuilt, never fatal
             self._vectors = {}
 
-    def embed(self, texts: list[str], progress=None) -> np.ndarray:
+    def embed(self, texts: list[str], progress: Progress | None = None) -> np.ndarray:
         keys = [text_key(t) for t in texts]
-        missing = sorted({k: t for k, t in zip(keys, texts) if k not in self._vectors}.items())
+        missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in self._vectors}.items())
         if missing and self.path is not None:
             seeded = seed_embeddings()
             found = [(k, t) for k, t in missing if k in seeded]
@@ -109,7 +116,7 @@ class EmbeddingStore:
             step = progress.step("embedding statements", len(missing)) if progress is not None else None
             for start in range(0, len(missing), EMBED_BATCH):
                 batch = missing[start:start + EMBED_BATCH]
-                for (k, _), v in zip(batch, embed_uncached([t for _, t in batch])):
+                for (k, _), v in zip(batch, embed_uncached([t for _, t in batch]), strict=True):
                     self._vectors[k] = v
                 if step is not None:
                     step.advance(len(batch))
@@ -131,9 +138,8 @@ class EmbeddingStore:
             wanted = {text_key(t) for t in keep}
             items = [(k, v) for k, v in items if k in wanted]
         buf = io.BytesIO()
-        np.savez(buf, keys=np.array([k for k, _ in items]), vectors=np.stack([v for _, v in items]) if items else np.zeros((0, DIM), np.float32))
-        try:
+        vectors = np.stack([v for _, v in items]) if items else np.zeros((0, DIM), np.float32)
+        np.savez(buf, keys=np.array([k for k, _ in items]), vectors=vectors)
+        with contextlib.suppress(OSError):
             write_atomic(self.path, buf.getvalue())
-        except OSError:
-            pass
         self._dirty = False

@@ -8,22 +8,25 @@ is fixed, so the same corpus and options give the same CSV bytes and the same SQ
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
 import sqlite3
 import zipfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from positions.errors import FilesystemError, RefusedError, UsageError, printable
 from positions.vocabulary import RELATION_ORDER, STANCES
 
 if TYPE_CHECKING:
-    from positions.match import Comparison
+    from positions.match import Comparison, Pair
     from positions.models import Corpus
+    from positions.quotes import PairView
     from positions.report import Report
 
 SCHEMA_VERSION = 1
@@ -99,8 +102,8 @@ TABLES: tuple[Table, ...] = (
           ((("source", "statement_id"), "statements", ("source", "id")), _TO_PROPOSITION)),
     Table("positions", _key("source", "proposition", "stance") + _int("n_support", "n_oppose", "n_mixed", "n_neutral")
           + _text("finding"), ("source", "proposition"), (_TO_SOURCE, _TO_PROPOSITION)),
-    Table("pairs", _key(*_PAIR_KEY, "relation") + (Column("score", "REAL", True),) + _key("status")
-          + _text("propositions"), _PAIR_KEY, (_STATEMENT_A, _STATEMENT_B)),
+    Table("pairs", (*_key(*_PAIR_KEY, "relation"), Column("score", "REAL", True), *_key("status"),
+                    *_text("propositions")), _PAIR_KEY, (_STATEMENT_A, _STATEMENT_B)),
     Table("links", _key(*_PAIR_KEY, "decision") + _text("relation", "reason", "reviewer", "date"), _PAIR_KEY,
           (_STATEMENT_A, _STATEMENT_B)),
     Table("silences", _key("source", "proposition"), ("source", "proposition"), (_TO_SOURCE, _TO_PROPOSITION)),
@@ -109,7 +112,7 @@ TABLES: tuple[Table, ...] = (
 TABLE_MAP = {t.name: t for t in TABLES}
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     sqlite = "sqlite"
     zip = "zip"
     csv = "csv"
@@ -162,7 +165,7 @@ def _joined(values: Iterable[str]) -> str | None:
     return LIST_SEPARATOR.join(values) or None
 
 
-def build_export(corpus: "Corpus", comparison: "Comparison", *, corpus_hash: str, version: str,
+def build_export(corpus: Corpus, comparison: Comparison, *, corpus_hash: str, version: str,
                  created_with: str) -> Export:
     """Every table of the export: the corpus (sources, topics, propositions, statements, stances,
     links, silences) for the compared sources, and the analysis (positions, pairs)."""
@@ -218,12 +221,12 @@ def build_export(corpus: "Corpus", comparison: "Comparison", *, corpus_hash: str
     return Export(rows, meta)
 
 
-def _pair_order(p: Any) -> tuple:
+def _pair_order(p: Pair | PairView) -> tuple[int, float, str, str, str, str]:
     """Disagreements first, then agreements, then related pairs; closest first; ties by reference."""
     return (RELATION_ORDER[p.relation], -p.score, p.a.source, p.a.id, p.b.source, p.b.id)
 
 
-def pair_row(p: Any) -> Row:
+def pair_row(p: Pair | PairView) -> Row:
     """A `match.Pair` or `quotes.PairView` as a row of the pairs table."""
     return (p.a.source, p.a.id, p.b.source, p.b.id, p.relation, p.score,
             "reviewed" if p.reviewed else "suggested", _joined(p.topics))
@@ -231,7 +234,7 @@ def pair_row(p: Any) -> Row:
 
 # -- one table to standard output ------------------------------------------------------------
 
-def matrix_table(report: "Report") -> tuple[tuple[str, ...], list[Row]]:
+def matrix_table(report: Report) -> tuple[tuple[str, ...], list[Row]]:
     """`matrix --format csv`: proposition, label, then each source's one-word stance."""
     header = ("proposition", "label", *report.source_keys)
     rows = [(info.key, info.label, *(p.stance for p in report.matrix.row(info.key))) for info in report.propositions]
@@ -241,7 +244,7 @@ def matrix_table(report: "Report") -> tuple[tuple[str, ...], list[Row]]:
 COMPARE_COLUMNS = (*TABLE_MAP["pairs"].names, "text_a", "text_b")
 
 
-def compare_table(report: "Report") -> tuple[tuple[str, ...], list[Row]]:
+def compare_table(report: Report) -> tuple[tuple[str, ...], list[Row]]:
     """`compare --format csv`: the listed pairs (as the pairs table), with both quotes."""
     views = sorted((p for v in report.pairwise for p in v.pairs), key=_pair_order)
     return COMPARE_COLUMNS, [(*pair_row(p), p.a.text, p.b.text) for p in views]
@@ -348,7 +351,7 @@ def write_csv_folder(path: Path, files: list[tuple[str, bytes]]) -> None:
     try:
         tmp = Path(tempfile.mkdtemp(dir=parent, prefix=f".{target.name}.", suffix=".tmp"))
     except OSError as exc:
-        raise _write_error(shown, exc)
+        raise _write_error(shown, exc) from exc
     old: Path | None = None
     try:
         for name, data in files:
@@ -375,12 +378,10 @@ def write_csv_folder(path: Path, files: list[tuple[str, bytes]]) -> None:
     except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         if old is not None:
-            try:
+            with contextlib.suppress(OSError):
                 old.rmdir()  # empty once the earlier export is back in place
-            except OSError:
-                pass
         if isinstance(exc, OSError):
-            raise _write_error(shown, exc)
+            raise _write_error(shown, exc) from exc
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
@@ -424,7 +425,7 @@ def sqlite_bytes(export: Export) -> tuple[bytes, str | None]:
                     marks = ", ".join("?" * len(table.columns))
                     con.executemany(f"INSERT INTO {table.name} VALUES ({marks})", rows)
         missing = _add_fts(con)
-        meta = list(export.meta) + [("full_text_search", f"{FTS_TABLE} (FTS5)" if missing is None else missing)]
+        meta = [*export.meta, ("full_text_search", f"{FTS_TABLE} (FTS5)" if missing is None else missing)]
         with con:
             con.executemany("INSERT INTO meta VALUES (?, ?)", meta)
         con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

@@ -32,8 +32,8 @@ def code_fingerprint() -> str:
         try:
             spec = find_spec(name)
             origin = Path(spec.origin) if spec and spec.origin else None
-            st = origin.stat() if origin else None
-            entries.append(f"{name}:{origin}:{st.st_size if st else ''}:{st.st_mtime_ns if st else ''}")
+            found = origin.stat() if origin else None
+            entries.append(f"{name}:{origin}:{found.st_size if found else ''}:{found.st_mtime_ns if found else ''}")
         except (ImportError, ValueError, OSError):
             entries.append(f"{name}:absent")
     return blake2b("\n".join(entries).encode(), digest_size=32).hexdigest()

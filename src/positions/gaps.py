@@ -17,10 +17,11 @@ puts it there. `find_gaps` is a pure function of a corpus; no matching is involv
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Collection
+from typing import TYPE_CHECKING
 
-from positions.quotes import Quote, quote_of
+from positions.quotes import Quote, quote_at
 from positions.stances import SourcePosition, source_position
 from positions.vocabulary import SIDES
 
@@ -87,7 +88,7 @@ class Gaps:
                 f"{n(c['unsupported_propositions'], 'proposition')} where no other source takes the same side.")
 
 
-def find_gaps(corpus: "Corpus", reference: str, others: list[str],
+def find_gaps(corpus: Corpus, reference: str, others: list[str],
               propositions: Collection[str] | None = None) -> Gaps:
     """The gaps of `reference` against the other sources, on all propositions or those given."""
     names = {s.key: s.name for s in corpus.sources}
@@ -114,17 +115,17 @@ def find_gaps(corpus: "Corpus", reference: str, others: list[str],
                 for ref, stance in t.statements:
                     if stance in SIDES and ref not in listed_a:
                         listed_a.add(ref)
-                        items.append(GapItem(quote_of(corpus.statement(ref), names), sides(ref), ()))  # type: ignore[arg-type]
+                        items.append(GapItem(quote_at(corpus, ref, names), sides(ref), ()))
             if items:
                 unaddressed.append(GapProposition(prop.key, prop.label, prop.text, theme, mine, tuple(items)))
         if mine.takes_side and not any((mine.sides & t.sides) - {"mixed"} for t in theirs):
-            counterparts = tuple((quote_of(corpus.statement(ref), names), stance)  # type: ignore[arg-type]
+            counterparts = tuple((quote_at(corpus, ref, names), stance)
                                  for t in theirs for ref, stance in t.statements)
             items = []
             for ref, stance in mine.statements:
                 if stance in SIDES and ref not in listed_b:
                     listed_b.add(ref)
-                    items.append(GapItem(quote_of(corpus.statement(ref), names), sides(ref), counterparts))  # type: ignore[arg-type]
+                    items.append(GapItem(quote_at(corpus, ref, names), sides(ref), counterparts))
             if items:
                 unsupported.append(GapProposition(prop.key, prop.label, prop.text, theme, mine, tuple(items)))
     return Gaps(reference, tuple(others), tuple((k, names[k]) for k in (reference, *others)),

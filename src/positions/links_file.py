@@ -6,11 +6,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from positions.errors import CorpusError, UsageError
+
+if TYPE_CHECKING:
+    from positions.models import Corpus, Link
 from positions.safe_write import Locked, check_writable_file, write_file, write_target
-from positions.yamlsplice import appended_item_text, dump_yaml, encoded_like, loads_to, plain, render_list_item, replaced_item_text
+from positions.yamlsplice import (
+    appended_item_text,
+    dump_yaml,
+    encoded_like,
+    loads_to,
+    plain,
+    render_list_item,
+    replaced_item_text,
+)
 
 LINKS_SCHEMA_LINE = "# yaml-language-server: $schema=schema/links.schema.json"
 LINKS_HEADER = (
@@ -24,13 +35,13 @@ LINKS_HEADER = (
 class LinkWrite:
     """What `record_link` did: the decision as written and the one it replaced, if any."""
 
-    link: Any  # positions.models.Link
-    replaced: Any  # the earlier Link on the same pair, or None
+    link: Link
+    replaced: Link | None  # the earlier decision on the same pair
     created: bool  # links.yaml did not exist before
     path: Path
 
 
-def check_link_refs(corpus: Any, a: str, b: str) -> tuple[str, str]:
+def check_link_refs(corpus: Corpus, a: str, b: str) -> tuple[str, str]:
     """Two statement refs of two different sources, checked against the corpus; UsageError with a
     did-you-mean hint otherwise."""
     from positions.corpus import require_statement
@@ -59,7 +70,7 @@ def link_map(fields: dict[str, Any]) -> Any:
     return item
 
 
-def record_link(root: Path, corpus: Any, fields: dict[str, Any], *, timeout: float | None = None) -> LinkWrite:
+def record_link(root: Path, corpus: Corpus, fields: dict[str, Any], *, timeout: float | None = None) -> LinkWrite:
     """Write a decision on a pair to ROOT/links.yaml under its lock; return what was done.
 
     `fields`: a, b (statement refs, checked with `check_link_refs`), decision, and optionally
@@ -85,6 +96,7 @@ def record_link(root: Path, corpus: Any, fields: dict[str, Any], *, timeout: flo
         check_writable_file(target)
         created = not path.exists()
         raw = b""
+        new_text: str | None
         if created:
             new_text = LINKS_HEADER + "links:\n" + render_list_item("links", item, 2)
         else:
@@ -93,7 +105,7 @@ def record_link(root: Path, corpus: Any, fields: dict[str, Any], *, timeout: flo
                 text = read_text(path)
                 data = load_yaml(path, text)
             except YamlProblems as exc:
-                raise CorpusError(exc.problems)
+                raise CorpusError(exc.problems) from exc
             if data is None:  # empty, or only comments: keep them and start the list
                 new_text = (text if text.endswith("\n") or not text else text + "\n") + \
                     "links:\n" + render_list_item("links", item, 2)
@@ -104,7 +116,7 @@ def record_link(root: Path, corpus: Any, fields: dict[str, Any], *, timeout: flo
                 expected = plain(data)
                 if index is None:
                     new_text = appended_item_text(text, data, "links", item, separate_second=True)
-                    expected["links"] = list(expected.get("links") or []) + [plain(item)]
+                    expected["links"] = [*(expected.get("links") or []), plain(item)]
                 else:
                     replaced = existing[index]
                     new_text = replaced_item_text(text, data, "links", index, item)
@@ -116,7 +128,7 @@ def record_link(root: Path, corpus: Any, fields: dict[str, Any], *, timeout: flo
     return LinkWrite(Link.model_validate(fields), replaced, created, path)
 
 
-def _check_link_fields(fields: dict[str, Any]) -> Any:
+def _check_link_fields(fields: dict[str, Any]) -> Link:
     """The fields as a Link; UsageError naming the option for a bad value."""
     from positions.corpus import validated
     from positions.models import Link
@@ -130,7 +142,7 @@ def _dump_with_link(data: Any, item: Any, index: int | None) -> str:
     from ruamel.yaml.comments import CommentedSeq
 
     seq = data.get("links")
-    if not isinstance(seq, list) or (getattr(seq, "fa", None) is not None and seq.fa.flow_style()):
+    if not isinstance(seq, CommentedSeq) or seq.fa.flow_style():  # absent, plain or [a, b] style
         seq = CommentedSeq(list(seq or []))
         data["links"] = seq
     if index is None:

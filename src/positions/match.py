@@ -14,14 +14,15 @@ clears the threshold, shown as `related` only.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from positions.models import Corpus, StatementRef
-from positions.progress import SILENT
+from positions.progress import SILENT, Progress
 from positions.scoring import (
     DEFAULT_WEIGHTS,
     Block,
@@ -40,6 +41,12 @@ from positions.scoring import (
 from positions.stances import StanceMatrix, pair_relation, stance_matrix
 from positions.text import Normaliser
 from positions.tfidf import TermIndex
+from positions.vocabulary import Decision, Relation
+
+if TYPE_CHECKING:
+    from positions.candidates import EmbeddingClusters
+    from positions.embed import EmbeddingStore
+    from positions.score_cache import ScoreCache
 
 # Two statements that share no proposition are shown as related only when their text similarity
 # reaches this (see `PairScorer.text_similarity`; chosen in benchmarks/README.md).
@@ -67,7 +74,7 @@ class Pair:
     topics: tuple[str, ...]
     reviewed: bool = False
 
-    def swapped(self) -> "Pair":
+    def swapped(self) -> Pair:
         return Pair(self.b, self.a, self.score, self.signals, self.relation, self.topics, self.reviewed)
 
 
@@ -106,7 +113,7 @@ class Matcher:
     """Scores statements of one corpus against each other and against free text."""
 
     def __init__(self, corpus: Corpus, *, weights: Weights = DEFAULT_WEIGHTS, use_cache: bool = False,
-                 progress=None):
+                 progress: Progress | None = None):
         self.corpus = corpus
         self.weights = weights
         self.use_cache = use_cache
@@ -128,7 +135,8 @@ class Matcher:
         self._ref_rank[order] = np.arange(len(self.refs))
         # Proposition sets and topic (theme) sets as 0/1 rows, so overlaps are matrix products.
         theme_of = {k: t.key for k, t in corpus.theme_of.items()}
-        themes = [frozenset(theme_of.get(k, k) for k in cur) | con for cur, con in zip(self.curated, self.concepts)]
+        themes = [frozenset(theme_of.get(k, k) for k in cur) | con
+                  for cur, con in zip(self.curated, self.concepts, strict=True)]
         props = sorted({k for t in self.curated for k in t})
         prop_column = {k: n for n, k in enumerate(props)}
         keys = sorted({k for t in themes for k in t})
@@ -138,7 +146,7 @@ class Matcher:
         self._either_rows = np.zeros((len(self.refs), len(keys)), dtype=np.float32)
         # the sides as bits, 64 propositions a word, for "do these two answer a shared proposition?"
         self._side_bits = np.zeros((len(self.refs), max(1, -(-len(props) // 64))), dtype=np.uint64)
-        for n, (cur, side, theme) in enumerate(zip(self.curated, self.sides, themes)):
+        for n, (cur, side, theme) in enumerate(zip(self.curated, self.sides, themes, strict=True)):
             self._curated_rows[n, [prop_column[k] for k in cur]] = 1.0
             self._side_rows[n, [prop_column[k] for k in side]] = 1.0
             self._either_rows[n, [column[k] for k in theme]] = 1.0
@@ -146,16 +154,17 @@ class Matcher:
                 self._side_bits[n, prop_column[k] // 64] |= np.uint64(1) << np.uint64(prop_column[k] % 64)
         self._embeddings: np.ndarray | None = None
         self._centre: np.ndarray | None = None
-        self._store = None
-        self._clusters = None  # of the embeddings, for candidate pairs (built when first needed)
-        self._score_caches: dict = {}
+        self._store: EmbeddingStore | None = None
+        # of the embeddings, for candidate pairs (built when first needed)
+        self._clusters: EmbeddingClusters | None = None
+        self._score_caches: dict[float, ScoreCache] = {}
         self._links = corpus.links
         self.scorer = PairScorer(weights, self.norm, self._word_counts, self.terms, lambda: self.embeddings,
                                  self._curated_rows, self._either_rows)
 
     # -- signals ---------------------------------------------------------------------------
 
-    def embedding_store(self):
+    def embedding_store(self) -> EmbeddingStore:
         """The embedding store of this matcher (embed.EmbeddingStore): in the user cache folder
         unless use_cache is off."""
         if self._store is None:
@@ -173,13 +182,17 @@ class Matcher:
     @property
     def embeddings(self) -> np.ndarray:
         """Centred unit embeddings of the statements (see `centred`)."""
-        if self._embeddings is None:
+        return self._centred_embeddings()[0]
+
+    def _centred_embeddings(self) -> tuple[np.ndarray, np.ndarray]:
+        """(the statements' centred embeddings, the centre they were centred on), computed once."""
+        if self._embeddings is None or self._centre is None:
             store = self.embedding_store()
             raw = store.embed([self.normaliser.expand(r.text) for r in self.refs], self.progress)
             store.save()
             self._centre = corpus_centre(raw)
             self._embeddings = centred(raw, self._centre)
-        return self._embeddings
+        return self._embeddings, self._centre
 
     def text_similarity(self, lexical: np.ndarray, semantic: np.ndarray) -> np.ndarray:
         """How alike two texts are, in [0, 1] (`PairScorer.text_similarity`)."""
@@ -195,8 +208,9 @@ class Matcher:
         emb = self.embeddings
         if self._clusters is None:
             self._clusters = candidates.EmbeddingClusters.fit(emb)
-        codes = [self._clusters.nearest_codes(emb, ia_a, ib_a, candidates.NEIGHBOURS, candidates.PROBES),
-                 candidates.swapped_codes(self._clusters.nearest_codes(emb, ib_a, ia_a, candidates.NEIGHBOURS, candidates.PROBES), n)]
+        nearest = self._clusters.nearest_codes
+        codes = [nearest(emb, ia_a, ib_a, candidates.NEIGHBOURS, candidates.PROBES),
+                 candidates.swapped_codes(nearest(emb, ib_a, ia_a, candidates.NEIGHBOURS, candidates.PROBES), n)]
         for rows, cols, swap in ((ia_a, ib_a, False), (ib_a, ia_a, True)):
             r, c = self.terms.shared_term_partners(rows, cols, candidates.NEIGHBOURS, candidates.TERMS_PER_STATEMENT,
                                                    candidates.MAX_POSTINGS)
@@ -252,9 +266,9 @@ class Matcher:
         related = self._capped(scored, text, np.flatnonzero(eligible), MAX_RELATED)
         kept = [(int(scored.i[n]), int(scored.j[n]), float(text[n]), scored.signals(n))
                 for n in [*np.flatnonzero(compared).tolist(), *related]]
-        for (ra, rb), (decision, _) in decisions.items():
-            if decision == "confirmed":
-                i, j = self.position[ra], self.position[rb]
+        for (ref_a, ref_b), (kind, _) in decisions.items():
+            if kind == "confirmed":
+                i, j = self.position[ref_a], self.position[ref_b]
                 one = self.scorer.score(Pairs.of([i], [j]))
                 kept.append((i, j, float(self.text_similarity(one.lexical, one.semantic)[0]), one.signals(0)))
         pairs = []
@@ -283,7 +297,7 @@ class Matcher:
         degree_a: dict[int, int] = {}
         degree_b: dict[int, int] = {}
         out = []
-        for n, i, j in zip(picked.tolist(), scored.i[picked].tolist(), scored.j[picked].tolist()):
+        for n, i, j in zip(picked.tolist(), scored.i[picked].tolist(), scored.j[picked].tolist(), strict=True):
             if degree_a.get(i, 0) >= cap or degree_b.get(j, 0) >= cap:
                 continue
             degree_a[i] = degree_a.get(i, 0) + 1
@@ -309,12 +323,12 @@ class Matcher:
             cache.put(first, second, {name: getattr(scored, name) for name in score_cache.FIELDS})
         return scored
 
-    def _score_cache(self, floor: float):
+    def _score_cache(self, floor: float) -> ScoreCache:
         """The score cache of this corpus, weights, floor and code."""
         from positions import __version__, score_cache
-        from positions.fingerprint import code_fingerprint
         from positions.cache import cache_dir
         from positions.embed import MODEL_ID
+        from positions.fingerprint import code_fingerprint
 
         if floor not in self._score_caches:
             parts = [__version__, code_fingerprint(), MODEL_ID, repr(self.weights), repr(float(floor)),
@@ -337,9 +351,9 @@ class Matcher:
         keep = self.shares_side(*block.flat()).reshape(block.shape)
         return self.scorer.score(block, floor, keep)
 
-    def _link_decisions(self, first: str, second: str) -> dict[tuple[str, str], tuple[str, str | None]]:
+    def _link_decisions(self, first: str, second: str) -> dict[tuple[str, str], tuple[Decision, Relation | None]]:
         """Curators' decisions between two sources, keyed (ref in first, ref in second)."""
-        out = {}
+        out: dict[tuple[str, str], tuple[Decision, Relation | None]] = {}
         for link in self._links:
             sa, sb = link.a.split("/")[0], link.b.split("/")[0]
             if (sa, sb) == (first, second):
@@ -359,8 +373,8 @@ class Matcher:
         w = self.weights
         q_norm = self.normaliser.normalised(query)
         q_concepts = self.normaliser.concepts_of_terms(q_norm.split())
-        emb = self.embeddings
-        q_emb = centred(self.embedding_store().embed([self.normaliser.expand(query)]), self._centre)
+        emb, centre = self._centred_embeddings()
+        q_emb = centred(self.embedding_store().embed([self.normaliser.expand(query)]), centre)
         semantic_ = semantic(q_emb @ emb[idx].T)[0]
         tfidf = self.terms.query(q_norm.split(), idx)
         topics = w.concept_discount * self._concept_cosines(q_concepts, idx)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Annotated
@@ -12,7 +13,6 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 
 from positions.ids import SLUG_PATTERN, STATEMENT_REF_PATTERN, is_statement_ref
 from positions.vocabulary import DECISIONS, RELATIONS, SIDES, Decision, Relation, Stance
-
 
 MAX_TEXT_CHARS = 10_000
 
@@ -81,7 +81,7 @@ class Topic(_Strict):
         default_factory=list, description="The specific claims of this theme that statements take stances on.")
 
     @model_validator(mode="after")
-    def _one_way_of_stating_claims(self) -> "Topic":
+    def _one_way_of_stating_claims(self) -> Topic:
         if self.propositions and self.proposition is not None:
             raise ValueError("has both 'proposition' and 'propositions'; move the sentence into one of the "
                              "propositions (or remove it)")
@@ -180,7 +180,7 @@ class SourceFile(_Strict):
         try:
             _dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
         except ValueError:
-            raise ValueError(f"'{value}' is not a real date; write YYYY, YYYY-MM or YYYY-MM-DD")
+            raise ValueError(f"'{value}' is not a real date; write YYYY, YYYY-MM or YYYY-MM-DD") from None
         return value
 
 
@@ -208,7 +208,8 @@ class Link(_Strict):
     @classmethod
     def _ref_shape(cls, value: object) -> object:
         if isinstance(value, str) and not is_statement_ref(value.strip()):
-            raise ValueError(f"'{value}' is not a statement reference; write SOURCE/ID, e.g. 'alliance/publicly-owned-service'")
+            raise ValueError(f"'{value}' is not a statement reference; "
+                             "write SOURCE/ID, e.g. 'alliance/publicly-owned-service'")
         return value
 
     @field_validator("decision", mode="before")
@@ -237,7 +238,7 @@ class Link(_Strict):
             try:
                 _dt.date.fromisoformat(value)
             except ValueError:
-                raise ValueError(f"'{value}' is not a real date; write YYYY-MM-DD")
+                raise ValueError(f"'{value}' is not a real date; write YYYY-MM-DD") from None
         return value
 
     @field_validator("reason", "reviewer")
@@ -287,7 +288,7 @@ class StatementRef:
         return self.statement.text
 
     @property
-    def stances(self) -> dict[str, str]:
+    def stances(self) -> dict[str, Stance]:
         return self.statement.stances
 
     @property
@@ -295,7 +296,7 @@ class StatementRef:
         """The stances that answer a proposition (support, oppose, mixed)."""
         return {k: v for k, v in self.statement.stances.items() if v in SIDES}
 
-    def on_topics(self, topics: "list[str] | set[str] | frozenset[str] | None") -> bool:
+    def on_topics(self, topics: Collection[str] | None) -> bool:
         """True when the statement takes a stance on any of the given proposition keys, or when none are given."""
         return not topics or any(t in self.statement.stances for t in topics)
 
@@ -344,7 +345,7 @@ class Corpus:
         """The topic (theme) each proposition belongs to."""
         return {p.key: t for t in self.topics for p in t.claims}
 
-    def expand_topics(self, keys: "list[str] | None") -> frozenset[str] | None:
+    def expand_topics(self, keys: list[str] | None) -> frozenset[str] | None:
         """Proposition keys named by topic or proposition keys (a topic stands for all of its
         propositions); None when no keys are given."""
         if not keys:

@@ -44,13 +44,22 @@ class PairView:
         return "reviewed" if self.reviewed else "suggested"
 
 
-def quote_of(ref: "StatementRef", names: dict[str, str]) -> Quote:
+def quote_of(ref: StatementRef, names: dict[str, str]) -> Quote:
     """A statement as renderers show it, with its source's name."""
     st = ref.statement
     return Quote(ref.source, names[ref.source], st.id, st.text, st.section, tuple(sorted(st.stances.items())))
 
 
-def pair_view(p: "Pair", names: dict[str, str], corpus: "Corpus | None" = None) -> PairView:
+def quote_at(corpus: Corpus, ref: str, names: dict[str, str]) -> Quote:
+    """The statement SOURCE/ID of the corpus as a Quote (for refs the corpus's own positions list:
+    KeyError for one it does not hold)."""
+    statement = corpus.statement(ref)
+    if statement is None:
+        raise KeyError(ref)
+    return quote_of(statement, names)
+
+
+def pair_view(p: Pair, names: dict[str, str], corpus: Corpus | None = None) -> PairView:
     review = None
     link = corpus.link(p.a.ref, p.b.ref) if p.reviewed and corpus is not None else None
     if link is not None:

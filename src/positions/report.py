@@ -19,7 +19,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from positions.vocabulary import SIDES
 from positions.quotes import PairView, Quote, pair_view, quote_of
 from positions.stances import (
     SILENT,
@@ -32,8 +31,10 @@ from positions.stances import (
     sources_relation,
     split_of,
 )
+from positions.vocabulary import SIDES
 
 if TYPE_CHECKING:
+    from positions.gaps import Gaps
     from positions.match import Comparison
     from positions.models import Corpus
 
@@ -80,7 +81,7 @@ def summary_head(kind: str, n: int) -> str:
             "mixed": f"Only mixed positions on {n}"}[kind]
 
 
-def hidden_parts(report: "Report") -> list[str]:
+def hidden_parts(report: Report) -> list[str]:
     """'2 disagreements', '1 related pair', ...: what the --relation filter left out."""
     return [f"{n} {HIDDEN_WORDS[k][n != 1]}" for k, n in report.hidden.items() if n]
 
@@ -189,7 +190,7 @@ class Report:
     methods: dict[str, Any]
     relations_filter: tuple[str, ...] = ()
     hidden: dict[str, int] = field(default_factory=dict)  # finding or "related" -> count not shown
-    gaps: Any = None  # positions.gaps.Gaps when the report is made --against a source
+    gaps: Gaps | None = None  # when the report is made --against a source
 
     def proposition(self, key: str) -> PropositionInfo:
         return next(p for p in self.propositions if p.key == key)
@@ -230,7 +231,7 @@ def finding_of(row: tuple[SourcePosition, ...]) -> str | None:
 _STANCE_RANK = {"support": 0, "oppose": 0, "mixed": 1, "neutral": 2}
 
 
-def _evidence(corpus: "Corpus", row: tuple[SourcePosition, ...], pairs: list[PairView],
+def _evidence(corpus: Corpus, row: tuple[SourcePosition, ...], pairs: list[PairView],
               names: dict[str, str]) -> tuple[Evidence, ...]:
     """Each statement of the row once: sources in order; within one, clear sides first, then the
     statements answering fewest propositions, then the closest to another source's statements on
@@ -245,14 +246,15 @@ def _evidence(corpus: "Corpus", row: tuple[SourcePosition, ...], pairs: list[Pai
         # a statement that answers this proposition alone is more direct evidence than one that
         # answers several
         breadth = {ref: len(st.sides) if st is not None else 0 for ref, st in refs.items()}
+        known = {ref: st for ref, st in refs.items() if st is not None}  # all of them: the corpus's own refs
         items = list(enumerate(position.statements))
         items.sort(key=lambda t: (_STANCE_RANK.get(t[1][1], 3), breadth[t[1][0]], -closest.get(t[1][0], 0.0), t[0]))
         for _, (ref, stance) in items:
-            out.append(Evidence(quote_of(refs[ref], names), stance))  # type: ignore[arg-type]
+            out.append(Evidence(quote_of(known[ref], names), stance))
     return tuple(out)
 
 
-def _proposition_infos(corpus: "Corpus", keys: tuple[str, ...]) -> tuple[PropositionInfo, ...]:
+def _proposition_infos(corpus: Corpus, keys: tuple[str, ...]) -> tuple[PropositionInfo, ...]:
     out = []
     for key in keys:
         p = corpus.proposition_map[key]
@@ -261,7 +263,7 @@ def _proposition_infos(corpus: "Corpus", keys: tuple[str, ...]) -> tuple[Proposi
     return tuple(out)
 
 
-def build_report(corpus: "Corpus", comparison: "Comparison", *, corpus_hash: str, version: str,
+def build_report(corpus: Corpus, comparison: Comparison, *, corpus_hash: str, version: str,
                  topics: list[str] | None = None, date: str | None = None, title: str | None = None,
                  command: str = "report", against: str | None = None) -> Report:
     """The report of a comparison (`match.compare_sources`)."""
@@ -355,7 +357,7 @@ def build_report(corpus: "Corpus", comparison: "Comparison", *, corpus_hash: str
         sources=sources,
         source_keys=tuple(keys),
         summary=summary,
-        headline=_headline(keys, names, blocks, matrix, len([r for k in keys for r in corpus.source_map[k].statements])),
+        headline=_headline(keys, names, blocks, matrix, sum(len(corpus.source_map[k].statements) for k in keys)),
         matrix=matrix,
         propositions=infos,
         blocks=tuple(blocks),
@@ -369,7 +371,7 @@ def build_report(corpus: "Corpus", comparison: "Comparison", *, corpus_hash: str
     )
 
 
-def _summary_lines(corpus: "Corpus", keys: list[str], matrix: StanceMatrix,
+def _summary_lines(corpus: Corpus, keys: list[str], matrix: StanceMatrix,
                    blocks: list[PropositionBlock]) -> tuple[SummaryLine, ...]:
     """For every set of sources: the propositions they disagree on, agree on, take only mixed
     positions on (in the blocks' order: strongest evidence first); for two sources also what only

@@ -6,7 +6,12 @@ The decisions themselves are written by `positions.links_file.record_link`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
+
+from positions.vocabulary import Decision, Relation
+
+if TYPE_CHECKING:
+    from positions.match import Matcher, Pair
 
 
 @dataclass(frozen=True)
@@ -14,8 +19,8 @@ class Choice:
     """What a reviewer's answer means: a decision to record, or skip / quit."""
 
     action: str  # "decide", "skip" or "quit"
-    decision: str | None = None  # confirmed / rejected
-    relation: str | None = None  # agree / disagree / related, overriding the stances' relation
+    decision: Decision | None = None  # confirmed / rejected
+    relation: Relation | None = None  # agree / disagree / related, overriding the stances' relation
 
 
 # One line per answer, so a terminal and piped input (or a test's input=) work alike.
@@ -38,14 +43,15 @@ def parse_choice(answer: str) -> Choice | None:
     return CHOICES.get(WORDS.get(word, word))
 
 
-def pending_pairs(matcher: Any, a: str, b: str, threshold: float, topics: list[str] | None = None) -> list:
+def pending_pairs(matcher: Matcher, a: str, b: str, threshold: float,
+                  topics: list[str] | None = None) -> list[Pair]:
     """The aligned pairs of sources a and b that no curator has decided, best score first; each
     pair's `a` is the statement of source a. Rejected pairs are never aligned, confirmed ones are
     marked reviewed, so neither is in the queue."""
     comparison = matcher.align_sources(a, b, threshold)
     wanted = set(topics or ())
 
-    def on_topic(p: Any) -> bool:
+    def on_topic(p: Pair) -> bool:
         return not wanted or bool(wanted & (set(p.a.stances) | set(p.b.stances) | set(p.topics)))
 
     pairs = [p for p in comparison.pairs if not p.reviewed and on_topic(p)]

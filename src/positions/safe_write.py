@@ -10,13 +10,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from positions.errors import FilesystemError, RefusedError, UsageError, display_path, printable
+
+if TYPE_CHECKING:
+    from filelock import BaseFileLock
 
 LOCK_TIMEOUT = 30.0
 ENV_LOCK_TIMEOUT = "POSITIONS_LOCK_TIMEOUT"
@@ -40,10 +44,8 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise
 
 
@@ -64,14 +66,14 @@ def write_output(path: Path, text: str | bytes, example: str = "report.md") -> P
         except OSError as exc:
             if exc.errno == errno.ENXIO:
                 raise FilesystemError(f"cannot write '{shown}': it is a named pipe that no program is reading; "
-                                      "start the reader first, or give a file name")
-            raise FilesystemError(f"cannot write '{shown}': {exc.strerror or exc}")
+                                      "start the reader first, or give a file name") from exc
+            raise FilesystemError(f"cannot write '{shown}': {exc.strerror or exc}") from exc
         try:
             os.set_blocking(fd, True)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
         except OSError as exc:
-            raise FilesystemError(f"cannot write '{shown}': {exc.strerror or exc}")
+            raise FilesystemError(f"cannot write '{shown}': {exc.strerror or exc}") from exc
         return path
     target = Path(os.path.realpath(path)) if path.is_symlink() else path
     if target.is_dir():
@@ -95,9 +97,9 @@ def write_reporting(path: Path, data: bytes, shown: str, permission_hint: str = 
     try:
         write_atomic(path, data)
     except PermissionError:
-        raise FilesystemError(f"cannot write '{shown}': permission denied{permission_hint}")
+        raise FilesystemError(f"cannot write '{shown}': permission denied{permission_hint}") from None
     except OSError as exc:
-        raise FilesystemError(f"cannot write '{shown}': {exc.strerror or exc}")
+        raise FilesystemError(f"cannot write '{shown}': {exc.strerror or exc}") from exc
 
 
 def corpus_file_kind(path: Path) -> str | None:
@@ -140,7 +142,7 @@ def lock_timeout() -> float:
         try:
             return max(0.0, float(raw))
         except ValueError:
-            raise UsageError(f"{ENV_LOCK_TIMEOUT}='{raw}' is not a number of seconds")
+            raise UsageError(f"{ENV_LOCK_TIMEOUT}='{raw}' is not a number of seconds") from None
     return LOCK_TIMEOUT
 
 
@@ -152,9 +154,9 @@ class Locked:
         self.path = path
         self.timeout = lock_timeout() if timeout is None else timeout
         self.lock_path = path.with_name(path.name + ".lock")
-        self._lock = None
+        self._lock: BaseFileLock | None = None
 
-    def __enter__(self) -> "Locked":
+    def __enter__(self) -> Locked:
         from filelock import FileLock, Timeout
 
         check_writable_folder(self.path.parent)
@@ -166,16 +168,16 @@ class Locked:
                 f"cannot write '{display_path(self.path)}': another positions command has held its "
                 f"lock ({display_path(self.lock_path)}) for over {self.timeout:g} s; wait for it to "
                 f"finish and retry (set {ENV_LOCK_TIMEOUT} to wait longer)"
-            )
+            ) from None
         except PermissionError:
             raise FilesystemError(
                 f"cannot write '{display_path(self.path)}': permission denied creating the lock "
                 f"file {display_path(self.lock_path)}; make the folder writable"
-            )
+            ) from None
         except OSError as exc:
             raise FilesystemError(
                 f"cannot lock '{display_path(self.path)}': {exc.strerror or exc}"
-            )
+            ) from exc
         return self
 
     def __exit__(self, *exc: Any) -> None:

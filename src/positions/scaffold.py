@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from positions.errors import FilesystemError, RefusedError, UsageError, display_path
 from positions.ids import check_source_key
@@ -63,7 +64,7 @@ def new_source(root: Path, key: str, fields: dict[str, Any], *, timeout: float |
         try:
             folder.mkdir(parents=True)
         except OSError as exc:
-            raise FilesystemError(f"cannot create '{display_path(folder)}': {exc.strerror or exc}")
+            raise FilesystemError(f"cannot create '{display_path(folder)}': {exc.strerror or exc}") from exc
     path = folder / f"{key}.yaml"
     text = source_text(key, fields)
     with Locked(path, timeout):
@@ -111,7 +112,7 @@ def init_corpus(source_root: Path, target: Path) -> list[Path]:
 
             copied.extend(p.relative_to(target) for p in write_schemas(target))
     except PermissionError as exc:
-        raise FilesystemError(f"cannot write '{exc.filename or target}': permission denied")
+        raise FilesystemError(f"cannot write '{exc.filename or target}': permission denied") from exc
     except OSError as exc:
-        raise FilesystemError(f"cannot copy the corpus to '{target}': {exc.strerror or exc}")
+        raise FilesystemError(f"cannot copy the corpus to '{target}': {exc.strerror or exc}") from exc
     return copied

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 KINDS = ("source", "topics", "links")
@@ -27,7 +30,8 @@ def schema(kind: str) -> dict[str, Any]:
         from positions.errors import UsageError, unknown_name_message
 
         raise UsageError(unknown_name_message("schema", kind, list(KINDS)))
-    model = {"source": SourceFile, "topics": TopicsFile, "links": LinksFile}[kind]
+    models: dict[str, type[BaseModel]] = {"source": SourceFile, "topics": TopicsFile, "links": LinksFile}
+    model = models[kind]
     body = model.model_json_schema()
     if kind == "source":
         _tighten_source(body)
@@ -58,9 +62,9 @@ def _tighten_links(body: dict[str, Any]) -> None:
             branch["pattern"] = _ISO_DATE_PATTERN
     links = body.get("properties", {}).get("links")
     if links is not None:
-        body["properties"]["links"] = {"anyOf": [{k: v for k, v in links.items() if k not in ("default", "description", "title")},
-                                                 {"type": "null"}],
-                                       **{k: links[k] for k in ("default", "description", "title") if k in links}}
+        outer = ("default", "description", "title")
+        body["properties"]["links"] = {"anyOf": [{k: v for k, v in links.items() if k not in outer}, {"type": "null"}],
+                                       **{k: links[k] for k in outer if k in links}}
 
 
 def schema_json(kind: str) -> str:

@@ -12,9 +12,9 @@ A missing, stale or corrupt file is scored again, never fatal.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from hashlib import blake2b
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 
@@ -59,7 +59,8 @@ class ScoreCache:
         n = len(arrays["i"])
         if any(a.ndim != 1 or len(a) != n for a in arrays.values()):
             return None
-        if n and (min(arrays["i"].min(), arrays["j"].min()) < 0 or max(arrays["i"].max(), arrays["j"].max()) >= statements):
+        i, j = arrays["i"], arrays["j"]
+        if n and (min(i.min(), j.min()) < 0 or max(i.max(), j.max()) >= statements):
             return None
         arrays["i"] = arrays["i"].astype(np.int64)
         arrays["j"] = arrays["j"].astype(np.int64)
@@ -72,7 +73,7 @@ class ScoreCache:
         buf = io.BytesIO()
         small = {name: arrays[name].astype(np.int32) if name in ("i", "j") else arrays[name].astype(np.float32)
                  for name in FIELDS}
-        np.savez(buf, **small)
+        np.savez(buf, **small)  # type: ignore[arg-type]  # numpy's stub checks ** values against allow_pickle: bool
         try:
             write_atomic(self._path(first, second), buf.getvalue())
             self._prune()
@@ -86,7 +87,7 @@ class ScoreCache:
         newest: dict[str, int] = {}
         for path, key in files.items():
             newest[key] = max(newest.get(key, 0), path.stat().st_mtime_ns)
-        keep = {self.key} | set(sorted(newest, key=newest.get, reverse=True)[:KEEP_VERSIONS])
+        keep = {self.key} | set(sorted(newest, key=lambda k: newest[k], reverse=True)[:KEEP_VERSIONS])
         for path, key in files.items():
             if key not in keep:
                 path.unlink(missing_ok=True)

@@ -29,10 +29,14 @@ signals alone, in the proportion of their weights.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from positions.tfidf import TermIndex
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,7 @@ class Signals:
     semantic: float
     topics: float
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, float]:
         return {"lexical": round(self.lexical, 3), "semantic": round(self.semantic, 3), "topics": round(self.topics, 3)}
 
 
@@ -104,7 +108,7 @@ class Block:
     cols: np.ndarray
 
     @classmethod
-    def of(cls, rows: Sequence[int], cols: Sequence[int]) -> "Block":
+    def of(cls, rows: Sequence[int], cols: Sequence[int]) -> Block:
         return cls(np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))
 
     @property
@@ -119,7 +123,7 @@ class Block:
         """The pairs, row by row, as (i, j) arrays (the order of a matrix's .reshape(-1))."""
         return np.repeat(self.rows, len(self.cols)), np.tile(self.cols, len(self.rows))
 
-    def select(self, mask: np.ndarray) -> "Pairs":
+    def select(self, mask: np.ndarray) -> Pairs:
         """The pairs where the (rows, cols) mask is true, row by row."""
         xs, ys = np.nonzero(mask)
         return Pairs(self.rows[xs], self.cols[ys])
@@ -139,8 +143,8 @@ class Block:
         return process.cdist([texts[r] for r in self.rows], [texts[c] for c in self.cols], scorer=scorer,
                              dtype=np.float32, workers=-1)
 
-    def term_cosines(self, terms: Any) -> np.ndarray:
-        """TF-IDF cosines (a tfidf.TermIndex) of each pair."""
+    def term_cosines(self, terms: TermIndex) -> np.ndarray:
+        """TF-IDF cosines of each pair."""
         return terms.matrix(self.rows, self.cols)
 
 
@@ -152,7 +156,7 @@ class Pairs:
     j: np.ndarray
 
     @classmethod
-    def of(cls, i: Sequence[int], j: Sequence[int]) -> "Pairs":
+    def of(cls, i: Sequence[int], j: Sequence[int]) -> Pairs:
         return cls(np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64))
 
     @property
@@ -166,7 +170,7 @@ class Pairs:
     def flat(self) -> tuple[np.ndarray, np.ndarray]:
         return self.i, self.j
 
-    def select(self, mask: np.ndarray) -> "Pairs":
+    def select(self, mask: np.ndarray) -> Pairs:
         return Pairs(self.i[mask], self.j[mask])
 
     def dot(self, vectors: np.ndarray) -> np.ndarray:
@@ -185,7 +189,7 @@ class Pairs:
         return process.cpdist([texts[i] for i in self.i], [texts[j] for j in self.j], scorer=scorer,
                               dtype=np.float32, workers=-1)
 
-    def term_cosines(self, terms: Any) -> np.ndarray:
+    def term_cosines(self, terms: TermIndex) -> np.ndarray:
         return terms.pairwise(self.i, self.j)
 
 
@@ -251,7 +255,7 @@ class Scored:
     def signals(self, n: int) -> Signals:
         return Signals(float(self.lexical[n]), float(self.semantic[n]), float(self.topics[n]))
 
-    def where(self, mask: np.ndarray) -> "Scored":
+    def where(self, mask: np.ndarray) -> Scored:
         """The pairs where mask is true."""
         return Scored(self.i[mask], self.j[mask], self.combined[mask], self.lexical[mask], self.semantic[mask],
                       self.topics[mask])
@@ -267,7 +271,7 @@ class PairScorer:
     curated or mentions.
     """
 
-    def __init__(self, weights: Weights, texts: Sequence[str], word_counts: np.ndarray, terms: Any,
+    def __init__(self, weights: Weights, texts: Sequence[str], word_counts: np.ndarray, terms: TermIndex,
                  embeddings: Callable[[], np.ndarray], curated: np.ndarray, themes: np.ndarray):
         self.weights = weights
         self.texts = texts
@@ -278,7 +282,7 @@ class PairScorer:
         self.themes = themes
         self._curated_sizes = curated.sum(axis=1)
         self._theme_sizes = themes.sum(axis=1)
-        self._has_curated = curated.any(axis=1)
+        self._has_curated = np.asarray(curated.any(axis=1))
 
     # -- one method per signal --------------------------------------------------------------
 

@@ -14,31 +14,36 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+    from pydantic import BaseModel
 
 from positions.corpus import SEED_PARSED_FILE as PARSED_FILE
 from positions.embed import SEED_EMBEDDINGS_FILE as EMBEDDINGS_FILE
 
 
-def build(data_dir: Path) -> tuple[dict, list[tuple[str, "object"]]]:
+def build(data_dir: Path) -> tuple[dict[str, Any], list[tuple[str, np.ndarray]]]:
     """The seed entries for a corpus folder: parsed files and statement embeddings."""
     from positions import __version__
-    from positions.corpus import ParsedFiles, load_corpus
+    from positions.corpus import M, ParsedFiles, load_corpus
     from positions.embed import embed_uncached, text_key
     from positions.text import Normaliser
 
     class Recording(ParsedFiles):
-        def __init__(self):
+        def __init__(self) -> None:
             super().__init__(enabled=False)
             self.path = Path("unused")  # enabled, but never read from or saved
-            self.seeded = {}
+            self.seeded: dict[str, str] = {}
 
-        def get(self, model, text):
+        def get(self, model: type[M], text: str) -> M | None:
             return None
 
-        def put(self, model, text, parsed):
+        def put(self, model: type[BaseModel], text: str, parsed: BaseModel) -> None:
             self.seeded[self.key(model, text)] = parsed.model_dump_json()
 
-        def save(self):
+        def save(self) -> None:
             pass
 
     recorder = Recording()
@@ -47,7 +52,7 @@ def build(data_dir: Path) -> tuple[dict, list[tuple[str, "object"]]]:
     texts = sorted({normaliser.expand(r.text) for r in corpus.statements()})
     vectors = embed_uncached(texts)
     parsed = {"version": __version__, "entries": dict(sorted(recorder.seeded.items()))}
-    return parsed, [(text_key(t), v) for t, v in zip(texts, vectors)]
+    return parsed, [(text_key(t), v) for t, v in zip(texts, vectors, strict=True)]
 
 
 def write(data_dir: Path) -> None:
@@ -55,8 +60,8 @@ def write(data_dir: Path) -> None:
 
     import numpy as np
 
-    from positions.safe_write import write_atomic
     from positions.embed import DIM
+    from positions.safe_write import write_atomic
 
     parsed, embeddings = build(data_dir)
     embeddings.sort(key=lambda kv: kv[0])

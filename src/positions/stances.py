@@ -112,8 +112,8 @@ def sources_relation(a: SourcePosition, b: SourcePosition) -> str:
     return "none"
 
 
-def source_position(corpus: "Corpus", source: str, proposition: str,
-                    refs: "Iterable[StatementRef] | None" = None) -> SourcePosition:
+def source_position(corpus: Corpus, source: str, proposition: str,
+                    refs: Iterable[StatementRef] | None = None) -> SourcePosition:
     """A source's position on a proposition, from its statements (all of them, or those given)."""
     statements = refs if refs is not None else corpus.source_map[source].statements
     found = tuple((r.ref, r.stances[proposition]) for r in statements if proposition in r.stances)
@@ -140,7 +140,7 @@ class StanceMatrix:
         return any(sources_relation(x, y) == "disagree" for n, x in enumerate(row) for y in row[n + 1:])
 
 
-def stance_matrix(corpus: "Corpus", sources: list[str], propositions: "Iterable[str] | None" = None,
+def stance_matrix(corpus: Corpus, sources: list[str], propositions: Iterable[str] | None = None,
                   keep_empty: bool = False) -> StanceMatrix:
     """Each source's position on each proposition (taxonomy order). Rows where no source has a
     statement are left out unless keep_empty."""
@@ -172,7 +172,7 @@ def split_of(row: Iterable[SourcePosition]) -> tuple[list[str], list[str]]:
     return ([p.source for p in row if "support" in p.sides], [p.source for p in row if "oppose" in p.sides])
 
 
-def contested_order(corpus: "Corpus", sources: list[str]) -> list[tuple[str, float, int]]:
+def contested_order(corpus: Corpus, sources: list[str]) -> list[tuple[str, float, int]]:
     """Propositions by controversy, most evenly split first, then by how many sources take a side,
     then in taxonomy order: (proposition, controversy, sources taking a side)."""
     matrix = stance_matrix(corpus, sources, keep_empty=True)

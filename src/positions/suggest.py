@@ -35,15 +35,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from positions.vocabulary import SIDES
 
 if TYPE_CHECKING:
+    from positions.claimscore import Texts
     from positions.match import Matcher
-    from positions.models import Corpus, Proposition
+    from positions.models import Corpus, Proposition, StatementRef
+    from positions.stances import SourcePosition
 
 # Suggestions whose confidence reaches this are taken by `positions add --accept-suggested`.
 # Chosen on the leave-one-source-out run of benchmarks/suggest.py (benchmarks/README.md): at 0.7,
@@ -139,14 +141,14 @@ class Evidence:
     similarity: float    # to the text, in [0, 1]
     reversed: bool       # the text and this evidence differ in reversal cues
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "ref": self.ref, "stance": self.stance,
                 "similarity": round(self.similarity, 3), "reversed": self.reversed}
 
 
 @dataclass(frozen=True)
 class Suggestion:
-    proposition: "Proposition"
+    proposition: Proposition
     score: float          # how likely the text takes a side on it, in [0, 1]
     stance: str           # support, oppose or mixed
     confidence: float     # score x the share of the evidence that agrees with the stance
@@ -161,13 +163,13 @@ class Suggestion:
         """Whether `add --accept-suggested` would take it."""
         return self.confidence >= ACCEPT_CONFIDENCE
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"key": self.key, "label": self.proposition.label, "score": round(self.score, 4),
                 "stance": self.stance, "confidence": round(self.confidence, 4),
                 "evidence": [e.as_dict() for e in self.evidence]}
 
 
-def proposition_document(corpus: "Corpus", key: str) -> str:
+def proposition_document(corpus: Corpus, key: str) -> str:
     """The words a proposition is scored by: label, sentence, description, theme label and aliases."""
     p = corpus.proposition_map[key]
     theme = corpus.theme_of[key]
@@ -178,7 +180,7 @@ def proposition_document(corpus: "Corpus", key: str) -> str:
 class _Model:
     """What the suggester scores with, for the corpus less one source (or the whole corpus)."""
 
-    def __init__(self, suggester: "Suggester", exclude_source: str | None):
+    def __init__(self, suggester: Suggester, exclude_source: str | None):
         from positions import claimscore as cs
         from positions.scoring import centred, corpus_centre
 
@@ -197,8 +199,10 @@ class _Model:
         self.population = self.scorer.population(s.statement_texts.take(self.pop_rows), props, self.background)
         # curated statements with sides, for the nearest-statement evidence
         self.curated = [i for i in keep if s.refs[i].sides]
-        self.centre = corpus_centre(s.statement_texts.vectors[keep]) if keep else np.zeros(s.statement_texts.vectors.shape[1], np.float32)
-        self.curated_vectors = centred(s.statement_texts.vectors[self.curated], self.centre) if self.curated else np.zeros((0, 1), np.float32)
+        vectors = s.statement_texts.vectors
+        self.centre = corpus_centre(vectors[keep]) if keep else np.zeros(vectors.shape[1], np.float32)
+        self.curated_vectors = (centred(vectors[self.curated], self.centre) if self.curated
+                                else np.zeros((0, 1), np.float32))
         self.curated_norm = [s.statement_texts.norm[i] for i in self.curated]
         self.prop_column = {k: n for n, k in enumerate(s.keys)}
 
@@ -206,7 +210,7 @@ class _Model:
 class Suggester:
     """Suggests the propositions a text takes a side on (see the module docstring)."""
 
-    def __init__(self, corpus: "Corpus", matcher: "Matcher | None" = None):
+    def __init__(self, corpus: Corpus, matcher: Matcher | None = None):
         from positions import claimscore as cs
 
         if matcher is None:
@@ -232,7 +236,7 @@ class Suggester:
             self._models[exclude_source] = _Model(self, exclude_source)
         return self._models[exclude_source]
 
-    def _texts(self, texts: list[str]):
+    def _texts(self, texts: list[str]) -> Texts:
         from positions import claimscore as cs
 
         m = self.matcher
@@ -240,7 +244,8 @@ class Suggester:
         vectors = m.embedding_store().embed(expanded)
         return cs.make_texts(expanded, [m.normaliser.normalised(t) for t in texts], vectors)
 
-    def scores(self, texts: list[str], exclude_source: str | None = None) -> tuple[np.ndarray, np.ndarray, list]:
+    def scores(self, texts: list[str], exclude_source: str | None = None,
+               ) -> tuple[np.ndarray, np.ndarray, list[dict[str, list[tuple[float, int]]]]]:
         """(score, proposition-text probability, nearest curated statements) for each text against
         every proposition (columns in taxonomy order)."""
         from positions.scoring import centred
@@ -248,7 +253,7 @@ class Suggester:
         model = self._model(exclude_source)
         q = self._texts(texts)
         if not self.keys:
-            return np.zeros((len(texts), 0)), np.zeros((len(texts), 0)), [[] for _ in texts]
+            return np.zeros((len(texts), 0)), np.zeros((len(texts), 0)), [{} for _ in texts]
         exclude = [{n for n, i in enumerate(model.pop_rows) if self.refs[i].text == t} for t in texts]
         p_text = self.scorer_probability(q, model, exclude)
         # nearest curated statements
@@ -275,20 +280,21 @@ class Suggester:
         score = 1.0 - (1.0 - p_text) * (1.0 - KNN_WEIGHT * knn)
         return score, p_text, nearest
 
-    def scorer_probability(self, q, model: _Model, exclude) -> np.ndarray:
+    def scorer_probability(self, q: Texts, model: _Model, exclude: list[set[int]]) -> np.ndarray:
         return model.scorer.score(q, self.proposition_texts, model.background, model.population, exclude).probability
 
     def suggest(self, text: str, limit: int = 5, exclude_source: str | None = None) -> list[Suggestion]:
         """The propositions the text most likely takes a side on, best first."""
         return self.suggest_many([text], limit, exclude_source)[0]
 
-    def suggest_many(self, texts: list[str], limit: int = 5, exclude_source: str | None = None) -> list[list[Suggestion]]:
+    def suggest_many(self, texts: list[str], limit: int = 5,
+                     exclude_source: str | None = None) -> list[list[Suggestion]]:
         if not texts:
             return []
         if not self.keys or limit <= 0:
             return [[] for _ in texts]
         score, p_text, nearest = self.scores(texts, exclude_source)
-        out = []
+        out: list[list[Suggestion]] = []
         for r, text in enumerate(texts):
             if not text.strip():
                 out.append([])
@@ -305,7 +311,8 @@ class Suggester:
     def _suggestion(self, text: str, key: str, score: float, p_text: float,
                     statements: list[tuple[float, int]]) -> Suggestion:
         prop = self.corpus.proposition_map[key]
-        evidence = [Evidence("proposition", key, prop.text, "support", round(p_text, 4), reversed_against(text, prop.text))]
+        evidence = [Evidence("proposition", key, prop.text, "support", round(p_text, 4),
+                             reversed_against(text, prop.text))]
         for sim, i in statements[:EVIDENCE_STATEMENTS]:
             ref = self.refs[i]
             evidence.append(Evidence("statement", ref.ref, ref.text, ref.sides[key], round(sim, 4),
@@ -318,9 +325,9 @@ class Suggester:
         agree = sum(e.similarity for e in votes if (flip(e.stance) if e.reversed else e.stance) == stance)
         total = sum(e.similarity for e in votes)
         share = agree / total if total > 0 else 1.0
-        ordered = tuple(sorted(evidence[1:], key=lambda e: -e.similarity)) + (evidence[0],)
+        ordered = (*sorted(evidence[1:], key=lambda e: -e.similarity), evidence[0])
         if lead is not evidence[0]:
-            ordered = (lead,) + tuple(e for e in ordered if e is not lead)
+            ordered = (lead, *(e for e in ordered if e is not lead))
         return Suggestion(prop, round(score, 4), stance if stance in SIDES else "support",
                           round(score * share, 4), ordered)
 
@@ -333,9 +340,9 @@ SEARCH_PROPOSITIONS = 3
 class Answer:
     """A proposition a search text most likely takes a side on, and where each source stands on it."""
 
-    proposition: "Proposition"
+    proposition: Proposition
     score: float
-    positions: tuple  # stances.SourcePosition, one per source
+    positions: tuple[SourcePosition, ...]  # one per source
 
     @property
     def key(self) -> str:
@@ -355,11 +362,11 @@ def answers(suggester: Suggester, text: str, sources: list[str] | None = None,
     return out
 
 
-def curator_queue(suggester: Suggester, source: str, limit: int = 3) -> list[tuple]:
+def curator_queue(suggester: Suggester, source: str, limit: int = 3) -> list[tuple[StatementRef, list[Suggestion]]]:
     """A source's statements without stances, each with its suggestions (up to limit), the most
     confident first: what a curator should look at first. [(StatementRef, [Suggestion...]), ...]"""
     refs = [r for r in suggester.corpus.source_map[source].statements if not r.sides]
     found = suggester.suggest_many([r.text for r in refs], limit=limit)
-    pairs = list(zip(refs, found))
+    pairs = list(zip(refs, found, strict=True))
     pairs.sort(key=lambda p: (-(p[1][0].confidence if p[1] else 0.0), -(p[1][0].score if p[1] else 0.0), p[0].ref))
     return pairs

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
-from positions.models import Corpus, StatementRef
+from positions.models import Corpus, Source, StatementRef
 
 
-def source_record(source: Any) -> dict:
+def source_record(source: Source) -> dict[str, Any]:
     """The JSON shape of a source's metadata."""
     d = source.data
     return {
@@ -26,7 +27,7 @@ def source_record(source: Any) -> dict:
     }
 
 
-def statement_record(ref: StatementRef) -> dict:
+def statement_record(ref: StatementRef) -> dict[str, Any]:
     """The JSON shape of a statement."""
     st = ref.statement
     return {
@@ -39,7 +40,7 @@ def statement_record(ref: StatementRef) -> dict:
     }
 
 
-def statements_on_topics(refs: list[StatementRef], topics: list[str] | None) -> list[StatementRef]:
+def statements_on_topics(refs: list[StatementRef], topics: Collection[str] | None) -> list[StatementRef]:
     """The statements that take a stance on any of the topics (all of them when topics is empty)."""
     return [r for r in refs if r.on_topics(topics)]
 

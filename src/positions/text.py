@@ -4,7 +4,26 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from Stemmer import Stemmer
+
+
+class NamedTopic(Protocol):
+    """What normalising needs of a topic (a positions.models.Topic; this module imports no models,
+    which import it)."""
+
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def label(self) -> str: ...
+
+    @property
+    def aliases(self) -> Sequence[str]: ...
 
 # Typographic punctuation folded to ASCII so that quotes copied from PDFs and web pages compare equal.
 FOLD = str.maketrans({
@@ -59,7 +78,7 @@ def words(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _stemmer():
+def _stemmer() -> Stemmer:
     import Stemmer
 
     return Stemmer.Stemmer("english")
@@ -79,7 +98,8 @@ def _initials(phrase: str) -> set[str]:
     """Initials of a phrase, with and without its small words (NFA: no fixed abode; PCC: police
     and crime commissioner); a capitalised word such as HM contributes all its letters."""
     raw = unicodedata.normalize("NFKC", phrase).translate(FOLD).replace("-", " ").split()
-    parts = [(w.lower() if w.isupper() and len(w) > 1 else w[0].lower(), w.lower() in STOP_WORDS) for w in raw if w[:1].isalnum()]
+    parts = [(w.lower() if w.isupper() and len(w) > 1 else w[0].lower(), w.lower() in STOP_WORDS)
+             for w in raw if w[:1].isalnum()]
     return {"".join(p for p, _ in parts), "".join(p for p, small in parts if not small)}
 
 
@@ -90,7 +110,7 @@ class Normaliser:
     (PSR -> pre-sentence report), else to the topic's label, so "UPW" meets "unpaid work".
     """
 
-    def __init__(self, topics=()):
+    def __init__(self, topics: Iterable[NamedTopic] = ()):
         self.expansions: dict[str, str] = {}
         phrases: list[tuple[tuple[str, ...], str]] = []
         for topic in topics:
@@ -123,7 +143,7 @@ class Normaliser:
         if not self.expansions:
             return text
 
-        def repl(m: re.Match) -> str:
+        def repl(m: re.Match[str]) -> str:
             word = m.group(0)
             core = word[:-1] if word.endswith("s") and word[:-1].isupper() else word
             core = core.rstrip("'")

@@ -12,9 +12,16 @@ fit in memory; blocks of scores are computed densely over only the terms the two
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, TypeAlias
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
+
+    # statement positions: an int64 array, or any sequence of ints (every method takes np.asarray of them)
+    Rows: TypeAlias = npt.NDArray[np.int64] | Sequence[int]
 
 
 def idf_of(document_frequency: int, documents: int) -> float:
@@ -65,7 +72,7 @@ class TermIndex:
         norm = math.sqrt(sum(x * x for x in weights) + unknown) or 1.0
         return ids, [x / norm for x in weights]
 
-    def _dense(self, rows: Sequence[int], shared: np.ndarray) -> np.ndarray:
+    def _dense(self, rows: Rows, shared: np.ndarray) -> np.ndarray:
         """Weights of statements `rows` over the sorted term ids `shared` (other terms dropped)."""
         position, terms, weights = self._entries(rows)
         column = np.minimum(np.searchsorted(shared, terms), len(shared) - 1)
@@ -74,7 +81,7 @@ class TermIndex:
         out[position[kept], column[kept]] = weights[kept]
         return out
 
-    def matrix(self, rows: Sequence[int], cols: Sequence[int]) -> np.ndarray:
+    def matrix(self, rows: Rows, cols: Rows) -> np.ndarray:
         """Cosines of statements `rows` against statements `cols`."""
         if not len(rows) or not len(cols):
             return np.zeros((len(rows), len(cols)), dtype=np.float32)
@@ -83,42 +90,42 @@ class TermIndex:
             return np.zeros((len(rows), len(cols)), dtype=np.float32)
         return np.clip(self._dense(rows, shared) @ self._dense(cols, shared).T, 0.0, 1.0)
 
-    def _terms_of(self, rows: Sequence[int]) -> np.ndarray:
+    def _terms_of(self, rows: Rows) -> np.ndarray:
         return np.unique(self._entries(rows)[1])
 
-    def pairwise(self, left: Sequence[int], right: Sequence[int]) -> np.ndarray:
+    def pairwise(self, left: Rows, right: Rows) -> np.ndarray:
         """Cosine of left[k] with right[k] for each k (vectorised: no Python loop over pairs)."""
-        left = np.asarray(left, dtype=np.int64)
-        right = np.asarray(right, dtype=np.int64)
-        if not len(left):
+        left_rows = np.asarray(left, dtype=np.int64)
+        right_rows = np.asarray(right, dtype=np.int64)
+        if not len(left_rows):
             return np.zeros(0, dtype=np.float32)
         v = np.int64(len(self.vocabulary) + 1)
-        lk, lw = self._expand(left, v)
-        rk, rw = self._expand(right, v)
+        lk, lw = self._expand(left_rows, v)
+        rk, rw = self._expand(right_rows, v)
         if not len(lk) or not len(rk):
-            return np.zeros(len(left), dtype=np.float32)
+            return np.zeros(len(left_rows), dtype=np.float32)
         # (pair, term) keys are unique and ascending on each side (rows store their terms in
         # ascending order), so a binary search finds each pair's shared terms
         ri = np.minimum(np.searchsorted(rk, lk), len(rk) - 1)
         li = np.flatnonzero(rk[ri] == lk)
         ri = ri[li]
-        out = np.bincount(lk[li] // v, weights=lw[li].astype(np.float64) * rw[ri], minlength=len(left))
+        out = np.bincount(lk[li] // v, weights=lw[li].astype(np.float64) * rw[ri], minlength=len(left_rows))
         return np.clip(out, 0.0, 1.0).astype(np.float32)
 
-    def _entries(self, rows: Sequence[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _entries(self, rows: Rows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Every stored (position in rows, term id, weight) of the statements `rows`."""
         v = np.int64(len(self.vocabulary) + 1)
         keys, weights = self._expand(np.asarray(rows, dtype=np.int64), v)
         return keys // v, keys % v, weights
 
-    def _expand(self, rows: np.ndarray, v: np.int64) -> tuple[np.ndarray, np.ndarray]:
+    def _expand(self, rows: npt.NDArray[np.int64], v: np.int64) -> tuple[np.ndarray, np.ndarray]:
         lengths = self.indptr[rows + 1] - self.indptr[rows]
         pair = np.repeat(np.arange(len(rows), dtype=np.int64), lengths)
         offsets = np.arange(int(lengths.sum()), dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths, lengths)
         pos = np.repeat(self.indptr[rows], lengths) + offsets
         return pair * v + self.indices[pos], self.data[pos]
 
-    def query(self, terms: Sequence[str], cols: Sequence[int]) -> np.ndarray:
+    def query(self, terms: Sequence[str], cols: Rows) -> np.ndarray:
         """Cosines of a free text's terms (weighted by this corpus's IDF) against statements `cols`."""
         ids, weights = self.unit_weights(terms)
         if not ids or not len(cols):
@@ -130,25 +137,25 @@ class TermIndex:
         per_row = running[self.indptr[1:]] - running[self.indptr[:-1]]
         return np.clip(per_row[np.asarray(cols, dtype=np.int64)], 0.0, 1.0).astype(np.float32)
 
-    def shared_term_partners(self, rows: Sequence[int], cols: Sequence[int], k: int, terms_per_row: int,
-                             max_postings: int) -> tuple[np.ndarray, np.ndarray]:
+    def shared_term_partners(self, rows: Rows, cols: Rows, k: int, terms_per_row: int,
+                             max_postings: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """Each row's k best columns by the part of their cosine that comes from the row's
         `terms_per_row` heaviest terms used by at most `max_postings` of the columns (an inverted
         index: the cost is bounded by rows * terms_per_row * max_postings, whatever the sizes).
         Returns (row, col) statement pairs, row-major, best first within a row."""
-        rows = np.asarray(rows, dtype=np.int64)
-        cols = np.asarray(cols, dtype=np.int64)
+        row_ids = np.asarray(rows, dtype=np.int64)
+        col_ids = np.asarray(cols, dtype=np.int64)
         none = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
-        if not len(rows) or not len(cols) or not k:
+        if not len(row_ids) or not len(col_ids) or not k:
             return none
         # postings of the columns: their (term, column, weight), sorted by term
-        ccol, cterm, cweights = self._entries(cols)
+        ccol, cterm, cweights = self._entries(col_ids)
         order = np.argsort(cterm, kind="stable")
         cterm, ccol, cweights = cterm[order], ccol[order], cweights[order]
         df = np.bincount(cterm, minlength=len(self.vocabulary))
         starts = np.concatenate([[0], np.cumsum(df)])
         # each row's heaviest terms among those rare enough in the columns
-        rrow, rterm, rweights = self._entries(rows)
+        rrow, rterm, rweights = self._entries(row_ids)
         usable = (df[rterm] > 0) & (df[rterm] <= max_postings)
         rterm, rrow, rweights = rterm[usable], rrow[usable], rweights[usable]
         heaviest = np.lexsort((rterm, -rweights, rrow))
@@ -163,11 +170,11 @@ class TermIndex:
         entry = np.repeat(np.arange(len(rterm)), lengths)
         offsets = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
         posting = starts[rterm][entry] + offsets
-        code = rrow[entry] * np.int64(len(cols)) + ccol[posting]
+        code = rrow[entry] * np.int64(len(col_ids)) + ccol[posting]
         unique, inverse = np.unique(code, return_inverse=True)
         score = np.bincount(inverse, weights=rweights[entry].astype(np.float64) * cweights[posting])
-        r, c = unique // len(cols), unique % len(cols)
+        r, c = unique // len(col_ids), unique % len(col_ids)
         best = np.lexsort((c, -score, r))
         r, c = r[best], c[best]
         keep = np.arange(len(r)) - np.searchsorted(r, r) < k
-        return rows[r[keep]], cols[c[keep]]
+        return row_ids[r[keep]], col_ids[c[keep]]

@@ -8,15 +8,19 @@ back as a `Problem` with a 1-based line and column where the file has one.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from positions.errors import Problem, display_path
+
+if TYPE_CHECKING:
+    from ruamel.yaml import YAML
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 32
@@ -35,7 +39,7 @@ class YamlProblems(Exception):
         super().__init__("; ".join(str(p) for p in problems))
 
 
-def round_trip_yaml(keep_comments: bool = True):
+def round_trip_yaml(keep_comments: bool = True) -> YAML:
     """A ruamel.yaml instance configured to keep files byte-identical where untouched.
 
     Without keep_comments it reads comments and blank lines as the plain scanner does (skipped),
@@ -74,21 +78,22 @@ def read_text(path: Path) -> str:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
         if os.path.islink(path):
-            raise problem("is a link to a file that does not exist; remove the link or restore the file")
-        raise problem("file not found")
+            raise problem("is a link to a file that does not exist; remove the link or restore the file") from None
+        raise problem("file not found") from None
     except IsADirectoryError:
-        raise problem("is a folder, not a file; a corpus file must be a plain YAML file")
+        raise problem("is a folder, not a file; a corpus file must be a plain YAML file") from None
     except PermissionError:
-        raise problem("cannot read: permission denied; make the file readable (chmod u+r)")
+        raise problem("cannot read: permission denied; make the file readable (chmod u+r)") from None
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise problem("is a link that leads back to itself (a loop of links); remove it or point it at a file")
-        raise problem(f"cannot read: {exc.strerror or exc}")
+            raise problem("is a link that leads back to itself (a loop of links); "
+                          "remove it or point it at a file") from exc
+        raise problem(f"cannot read: {exc.strerror or exc}") from exc
     try:
         info = os.fstat(fd)
     except OSError as exc:
         os.close(fd)
-        raise problem(f"cannot read: {exc.strerror or exc}")
+        raise problem(f"cannot read: {exc.strerror or exc}") from exc
     if not stat.S_ISREG(info.st_mode):
         os.close(fd)
         if stat.S_ISDIR(info.st_mode):
@@ -101,7 +106,7 @@ def read_text(path: Path) -> str:
         try:
             raw = fh.read(MAX_FILE_BYTES + 1)
         except OSError as exc:
-            raise problem(f"cannot read: {exc.strerror or exc}")
+            raise problem(f"cannot read: {exc.strerror or exc}") from exc
     if len(raw) > MAX_FILE_BYTES:  # it grew after the check
         raise problem(_too_big(len(raw)))
     try:
@@ -111,12 +116,10 @@ def read_text(path: Path) -> str:
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         hint = " (it looks like UTF-16)" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
         if not hint:
-            try:
+            with contextlib.suppress(UnicodeDecodeError):
                 hint = f" ('{raw[exc.start:exc.start + 1].decode('cp1252')}' in Windows-1252 or Latin-1)"
-            except UnicodeDecodeError:
-                pass
         raise YamlProblems([Problem(shown, line, col, "", (
-            f"byte 0x{raw[exc.start]:02x} is not valid UTF-8{hint}; save the file as UTF-8"))])
+            f"byte 0x{raw[exc.start]:02x} is not valid UTF-8{hint}; save the file as UTF-8"))]) from exc
     return text.replace("\r\n", "\n")
 
 
@@ -281,15 +284,15 @@ def load_yaml(path: Path, text: str | None = None, keep_comments: bool = False) 
         raise
     except MarkedYAMLError as exc:
         mark, what = _describe_error(exc)
-        raise YamlProblems([_mark_problem(shown, mark, f"invalid YAML: {what}")])
+        raise YamlProblems([_mark_problem(shown, mark, f"invalid YAML: {what}")]) from exc
     except ReaderError as exc:
-        raise YamlProblems([_reader_problem(text, shown, exc)])
+        raise YamlProblems([_reader_problem(text, shown, exc)]) from exc
     except YAMLError as exc:
-        raise YamlProblems([Problem(shown, 0, 0, "", f"invalid YAML: {_plain(str(exc))}")])
+        raise YamlProblems([Problem(shown, 0, 0, "", f"invalid YAML: {_plain(str(exc))}")]) from exc
     except RecursionError:
-        raise YamlProblems([Problem(shown, 0, 0, "", "is nested too deeply to read")])
+        raise YamlProblems([Problem(shown, 0, 0, "", "is nested too deeply to read")]) from None
     except ValueError as exc:
-        raise YamlProblems([_bad_value_problem(text, shown, exc)])
+        raise YamlProblems([_bad_value_problem(text, shown, exc)]) from exc
     problems = _key_problems(data, shown)
     if problems:
         raise YamlProblems(problems)
@@ -360,11 +363,12 @@ def _key_problems(data: Any, shown: str) -> list[Problem]:
                 if not isinstance(key, str):
                     what = ("empty" if key is None else "a yes/no value" if isinstance(key, bool)
                             else "a number" if isinstance(key, (int, float)) else "a list or mapping")
-                    try:
-                        line, col = node.lc.key(key)
-                        line, col = line + 1, col + 1
-                    except (AttributeError, KeyError, TypeError):
-                        line, col = 0, 0
+                    line, col = 0, 0  # unknown: a mapping without positions, or none for this key
+                    lc = getattr(node, "lc", None)  # the positions ruamel.yaml's round-trip loader keeps
+                    if lc is not None:
+                        with contextlib.suppress(AttributeError, KeyError, TypeError):
+                            at_line, at_col = lc.key(key)
+                            line, col = at_line + 1, at_col + 1
                     shown_key = (f" {str(key).lower()}" if isinstance(key, bool) else f" {key!r}"
                                  if isinstance(key, (int, float)) else "")
                     problems.append(Problem(shown, line, col, "", (
@@ -393,7 +397,7 @@ class Located:
     column: int
 
 
-def locate(root: Any, loc: tuple, key_position: bool = False) -> Located:
+def locate(root: Any, loc: tuple[int | str, ...], key_position: bool = False) -> Located:
     """The 1-based position of the deepest existing node along `loc`.
 
     With key_position, a final mapping key points at the key itself rather than its value.

@@ -68,7 +68,8 @@ def restore_line_endings(raw: bytes, new_text: str) -> bytes:
     endings = ["\r\n" if line.endswith("\r") else "\n" for line in old[:-1]]
     old = [line[:-1] if line.endswith("\r") else line for line in old]
     crlf = endings.count("\r\n")
-    usual = "\r\n" if crlf * 2 > len(endings) or (crlf * 2 == len(endings) and endings and endings[0] == "\r\n") else "\n"
+    mostly_crlf = crlf * 2 > len(endings) or (crlf * 2 == len(endings) and endings and endings[0] == "\r\n")
+    usual = "\r\n" if mostly_crlf else "\n"
     new = new_text.split("\n")
     if old and old[0].startswith("\ufeff"):
         old[0] = old[0][1:]
@@ -127,7 +128,7 @@ def appended_item_text(text: str, data: Any, key: str, item: Any, separate_secon
     key_line = data.lc.key(key)[0]
     end = next((i for i in range(key_line + 1, len(lines)) if _DOC_END_RE.match(lines[i])), None)
     if end is not None:
-        body = _appended_body("\n".join(lines[:end]) + "\n", lines[:end] + [""], data, key, key_line, seq, item,
+        body = _appended_body("\n".join(lines[:end]) + "\n", [*lines[:end], ""], data, key, key_line, seq, item,
                               separate_second)
         return None if body is None else body + "\n".join(lines[end:])
     return _appended_body(text, lines, data, key, key_line, seq, item, separate_second)
@@ -151,10 +152,7 @@ def _appended_body(text: str, lines: list[str], data: Any, key: str, key_line: i
     layout = dash_layout(lines[item_line], item_col)
     if layout is None:
         return None
-    if len(seq) > 1:
-        separated = lines[seq.lc.item(1)[0] - 1].strip() == ""
-    else:
-        separated = separate_second
+    separated = lines[seq.lc.item(1)[0] - 1].strip() == "" if len(seq) > 1 else separate_second
     out = text if text.endswith("\n") else text + "\n"
     if separated and not out.endswith("\n\n"):
         out += "\n"
@@ -172,8 +170,10 @@ def _item_lines(lines: list[str], start: int, dash_col: int) -> int:
 
 def replaced_item_text(text: str, data: Any, key: str, index: int, item: Any) -> str | None:
     """The file with item `index` of the list under `key` replaced as text, or None when unsafe."""
+    from ruamel.yaml.comments import CommentedSeq
+
     seq = data.get(key)
-    if not isinstance(seq, list) or (getattr(seq, "fa", None) is not None and seq.fa.flow_style()):
+    if not isinstance(seq, CommentedSeq) or seq.fa.flow_style():  # absent, without positions, or [a, b] style
         return None
     lines = text.split("\n")
     start, col = seq.lc.item(index)

@@ -8,7 +8,9 @@ link; cache). Exit statuses are listed in cli/app.py.
 
 from positions.cli.app import app, main
 
-# Each module registers its commands on `app`; order here is the order in --help.
-from positions.cli import read, compare, suggest, export, edit, review, cache  # noqa: E402,F401,I001
+# Each module registers its commands on `app`; order here is the order in --help (so not sorted).
+# isort: off
+from positions.cli import read, compare, suggest, export, edit, review, cache  # noqa: F401 (imported to register)
+# isort: on
 
 __all__ = ["app", "main"]

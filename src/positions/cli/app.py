@@ -10,9 +10,10 @@ corpus (near-duplicate, existing key); 130 interrupted.
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from collections.abc import Sequence
+from enum import Enum, StrEnum
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any
 
 import typer
 from typer.core import TyperGroup
@@ -21,11 +22,22 @@ from positions import __version__
 from positions.errors import EXIT_FILESYSTEM, EXIT_INTERRUPTED, CorpusError, PositionsError, UsageError, printable
 from positions.vocabulary import RELATIONS
 
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    # typer vendors click as typer._click: its Context is what TyperGroup's methods are declared with
+    # (typer.Context, what commands receive, is a subclass)
+    from typer._click import Context
+
+    from positions.match import Matcher
+    from positions.models import Corpus
+    from positions.render.progress import DelayedBar
+
 
 class _Group(TyperGroup):
     """Turns library errors into one-line messages and exit statuses, never tracebacks."""
 
-    def invoke(self, ctx):  # noqa: D401
+    def invoke(self, ctx: Context) -> Any:  # what the command returns (click's type)
         try:
             return super().invoke(ctx)
         except PositionsError as exc:
@@ -40,10 +52,10 @@ class _Group(TyperGroup):
             _report_os_error(exc)
             ctx.exit(EXIT_FILESYSTEM)
 
-    def list_commands(self, ctx):  # keep the order commands are defined in
+    def list_commands(self, ctx: Context) -> list[str]:  # keep the order commands are defined in
         return list(self.commands)
 
-    def parse_args(self, ctx, args):
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
         """Arguments that are not UTF-8 text or hold control characters are refused (exit 2)
         before any command runs (positions.cli.guard)."""
         from positions.cli.guard import clean_arguments
@@ -55,12 +67,13 @@ class _Group(TyperGroup):
             ctx.exit(exc.exit_code)
         return super().parse_args(ctx, args)
 
-    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # noqa: D401
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, windows_expand_args: bool = True, **extra: Any) -> Any:
         """Usage errors as one line, `error: ...` with a did-you-mean, and the usage exit status."""
         if not standalone_mode:
-            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+            return super().main(args, prog_name, complete_var, standalone_mode, windows_expand_args, **extra)
         try:
-            rv = super().main(args, prog_name, complete_var, False, **extra)
+            rv = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
         except Exception as exc:  # typer may bundle its own click: its exceptions are told by name
             if _is_a(exc, "ClickException"):
                 typer.echo(printable(f"error: {usage_message(exc)}"), err=True)
@@ -98,7 +111,7 @@ def usage_message(exc: Any) -> str:
             message = f"{where}: '{found.group(1)}' is not one of {', '.join(names)}{hint}"
     message = message.rstrip(".")
     ctx = getattr(exc, "ctx", None)
-    if ctx is not None and not _is_a(exc, "NoSuchOption") or message.startswith("Missing"):
+    if (ctx is not None and not _is_a(exc, "NoSuchOption")) or message.startswith("Missing"):
         path = ctx.command_path if ctx is not None else "positions"
         message += f" (see '{path} -h')"
     return message[:1].lower() + message[1:] if message[:2] != "No" else message
@@ -145,15 +158,15 @@ app = typer.Typer(
 )
 
 
-class ListFormat(str, Enum):
+class ListFormat(StrEnum):
     table = "table"
     json = "json"
 
 
 class _State:
-    data: Optional[str] = None
+    data: str | None = None
     use_cache: bool = True
-    progress: Any = None
+    progress: DelayedBar | None = None
     pager: bool = True
 
 
@@ -169,13 +182,14 @@ def _version(value: bool) -> None:
 @app.callback()
 def _global(
     ctx: typer.Context,
-    data: Optional[Path] = typer.Option(
+    data: Path | None = typer.Option(
         None, "--data", metavar="DIR", envvar="POSITIONS_DATA", show_envvar=True,
         help="Corpus folder to use instead of the shipped one (holds topics.yaml and sources/).",
     ),
     no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the cache."),
     no_pager: bool = typer.Option(False, "--no-pager", help="Print long output straight to the terminal (no $PAGER)."),
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
 ) -> None:
     # A folder from $POSITIONS_DATA (which typer reads through --data) is left to find_data_dir,
     # which reads the variable itself, so that messages name POSITIONS_DATA rather than --data.
@@ -187,7 +201,7 @@ def _global(
     state.pager = not no_pager
 
 
-def make_matcher(corpus: Any, show_progress: bool = True) -> Any:
+def make_matcher(corpus: Corpus, show_progress: bool = True) -> Matcher:
     """The corpus's Matcher; with a progress bar for slow work when both output streams are a
     terminal (never for JSON or piped output: pass show_progress=False for JSON)."""
     from positions.match import Matcher
@@ -207,7 +221,7 @@ def stop_progress() -> None:
         state.progress = None
 
 
-def open_corpus() -> Any:
+def open_corpus() -> Corpus:
     """The corpus in use (--data, $POSITIONS_DATA, a checkout's data/ or the packaged one), loaded."""
     from positions.corpus import find_data_dir, load_corpus
 
@@ -220,7 +234,7 @@ MAX_WIDTH = 10_000
 MAX_HEIGHT = 10_000
 
 
-def print_rich(renderable: Any) -> None:
+def print_rich(renderable: RenderableType) -> None:
     """Print for a person: through the pager when standard output is a terminal and the output is
     longer than it (see `page`)."""
     stop_progress()
@@ -308,11 +322,12 @@ def writable_root() -> Path:
     return require_writable(find_data_dir(state.data))
 
 
-# The --relation choices: the relation words (vocabulary.RELATIONS).
+# The --relation choices: the relation words (vocabulary.RELATIONS, defined once there). mypy reads
+# an Enum's members only from literals, hence the ignore: the members are known at run time only.
 Relation = Enum("Relation", [(word, word) for word in RELATIONS], type=str)  # type: ignore[misc]
 
 
-def threshold_value(value: Optional[float]) -> float:
+def threshold_value(value: float | None) -> float:
     """The --threshold option: match.DEFAULT_THRESHOLD when absent; UsageError outside [0, 1]."""
     from positions.match import DEFAULT_THRESHOLD
 

@@ -35,11 +35,11 @@ def cache_info(fmt: ListFormat = typer.Option(ListFormat.table, "--format", help
     if fmt is ListFormat.json:
         from positions.render.json import to_json
 
-        echo(to_json({"folder": str(folder), "files": [{"name": p.name, "bytes": n} for p, n in zip(files, sizes)],
-                       "bytes": sum(sizes)}))
+        entries = [{"name": p.name, "bytes": n} for p, n in zip(files, sizes, strict=True)]
+        echo(to_json({"folder": str(folder), "files": entries, "bytes": sum(sizes)}))
         return
     lines = [f"cache folder: {folder}"]
-    lines += [f"  {p.name}  {_size(n)}" for p, n in zip(files, sizes)]
+    lines += [f"  {p.name}  {_size(n)}" for p, n in zip(files, sizes, strict=True)]
     lines.append(f"{len(files)} file{'s' if len(files) != 1 else ''}, {_size(sum(sizes))}")
     echo("\n".join(lines) + "\n")
 

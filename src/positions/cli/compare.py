@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import Enum, StrEnum
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING
 
 import typer
 
 from positions.cli.app import (
+    THRESHOLD_HELP,
     ListFormat,
     Relation,
-    THRESHOLD_HELP,
     app,
     echo,
     make_matcher,
@@ -22,33 +22,38 @@ from positions.cli.app import (
 )
 from positions.errors import UsageError
 
+if TYPE_CHECKING:
+    from positions.models import Corpus
+    from positions.report import Report
 
-class CompareFormat(str, Enum):
+
+class CompareFormat(StrEnum):
     table = "table"
     markdown = "markdown"
     json = "json"
     csv = "csv"
 
 
-class GapsFormat(str, Enum):
+class GapsFormat(StrEnum):
     table = "table"
     markdown = "markdown"
     json = "json"
 
 
-class MatrixFormat(str, Enum):
+class MatrixFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
 
 
-class ReportFormat(str, Enum):
+class ReportFormat(StrEnum):
     markdown = "markdown"
     html = "html"
 
 
-def _build_report(corpus, keys, threshold, topics, relations=None, date=None, command="report", against=None,
-                  show_progress=True):
+def _build_report(corpus: Corpus, keys: list[str], threshold: float, topics: list[str],
+                  relations: list[str] | None = None, date: str | None = None, command: str = "report",
+                  against: str | None = None, show_progress: bool = True) -> Report:
     from positions import __version__
     from positions.corpus import corpus_hash
     from positions.match import compare_sources
@@ -69,7 +74,7 @@ def _csv_only(excel: bool, fmt: Enum) -> None:
         raise UsageError("--excel applies to --format csv")
 
 
-def _write_output(text: str, output: Optional[str]) -> None:
+def _write_output(text: str, output: str | None) -> None:
     if output in (None, "-"):
         echo(text)
         return
@@ -83,13 +88,19 @@ def _write_output(text: str, output: Optional[str]) -> None:
 def compare(
     sources: list[str] = typer.Argument(..., metavar="A B [C ...]", help="Two or more source keys."),
     topic: list[str] = typer.Option([], "--topic", "-t", help="Only pairs and statements on this topic (repeatable)."),
-    relation: list[Relation] = typer.Option([], "--relation", "-r", help="Only disagreements, agreements or related statements (repeatable); the output says what it leaves out."),
-    threshold: Optional[float] = typer.Option(None, "--threshold", help=THRESHOLD_HELP),
-    explain: bool = typer.Option(False, "--explain", help="Show the pairs behind each proposition and the signals behind each score."),
-    fmt: CompareFormat = typer.Option(CompareFormat.table, "--format", help="table, markdown, json or csv (the listed pairs, with both quotes)."),
-    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write to FILE instead of standard output."),
+    relation: list[Relation] = typer.Option(
+        [], "--relation", "-r",
+        help="Only disagreements, agreements or related statements (repeatable); the output says what it leaves out."),
+    threshold: float | None = typer.Option(None, "--threshold", help=THRESHOLD_HELP),
+    explain: bool = typer.Option(False, "--explain",
+                                 help="Show the pairs behind each proposition and the signals behind each score."),
+    fmt: CompareFormat = typer.Option(CompareFormat.table, "--format",
+                                      help="table, markdown, json or csv (the listed pairs, with both quotes)."),
+    output: str | None = typer.Option(None, "--output", "-o", metavar="FILE",
+                                      help="Write to FILE instead of standard output."),
     excel: bool = typer.Option(False, "--excel", help=EXCEL_HELP),
-    full: bool = typer.Option(False, "--full", help="Every quote whole, with its reference (the table format shortens quotes to a line)."),
+    full: bool = typer.Option(
+        False, "--full", help="Every quote whole, with its reference (the table format shortens quotes to a line)."),
     no_pager: bool = typer.Option(False, "--no-pager", help="Print straight to the terminal, without $PAGER."),
 ) -> None:
     """Compare two or more sources, proposition by proposition: a findings summary (with three or more
@@ -172,7 +183,8 @@ def search(
 def matrix(
     sources: list[str] = typer.Argument(None, metavar="[SOURCES...]", help="Source keys (default: all)."),
     topic: list[str] = typer.Option([], "--topic", "-t", help="Only this topic or proposition (repeatable)."),
-    fmt: MatrixFormat = typer.Option(MatrixFormat.table, "--format", help="table, json or csv (one stance word a cell)."),
+    fmt: MatrixFormat = typer.Option(MatrixFormat.table, "--format",
+                                     help="table, json or csv (one stance word a cell)."),
     excel: bool = typer.Option(False, "--excel", help=EXCEL_HELP),
 ) -> None:
     """Show where each source stands: propositions as rows, sources as columns, with counts when a
@@ -196,7 +208,8 @@ def matrix(
     wanted = corpus.expand_topics(topics)
     # The stand table needs no matching: an empty comparison carries the sources and the matrix.
     comparison = Comparison(tuple(keys), 0.0, DEFAULT_WEIGHTS, (), stance_matrix(corpus, keys, wanted), wanted)
-    report = build_report(corpus, comparison, corpus_hash=corpus_hash(corpus), version=__version__, topics=topics or None)
+    report = build_report(corpus, comparison, corpus_hash=corpus_hash(corpus), version=__version__,
+                          topics=topics or None)
     if fmt is MatrixFormat.csv:
         from positions.export import csv_text, matrix_table
 
@@ -216,10 +229,14 @@ def report(
     sources: list[str] = typer.Argument(None, metavar="[SOURCES...]", help="Source keys (default: all)."),
     topic: list[str] = typer.Option([], "--topic", "-t", help="Only this topic (repeatable)."),
     fmt: ReportFormat = typer.Option(ReportFormat.markdown, "--format", help="markdown or html."),
-    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write to FILE ('-' or none: standard output)."),
-    threshold: Optional[float] = typer.Option(None, "--threshold", help=THRESHOLD_HELP),
-    date: Optional[str] = typer.Option(None, "--date", help="A date to print in the report (none by default, so output is reproducible)."),
-    against: Optional[str] = typer.Option(None, "--against", metavar="KEY", help="Add a section on the gaps of this source against the others (see 'positions gaps')."),
+    output: str | None = typer.Option(None, "--output", "-o", metavar="FILE",
+                                      help="Write to FILE ('-' or none: standard output)."),
+    threshold: float | None = typer.Option(None, "--threshold", help=THRESHOLD_HELP),
+    date: str | None = typer.Option(
+        None, "--date", help="A date to print in the report (none by default, so output is reproducible)."),
+    against: str | None = typer.Option(
+        None, "--against", metavar="KEY",
+        help="Add a section on the gaps of this source against the others (see 'positions gaps')."),
 ) -> None:
     """Write a briefing: findings summary, sources, where each stands, each theme's propositions with
     their quotes, related statements, methods.
@@ -250,11 +267,13 @@ def report(
 
 @app.command()
 def gaps(
-    sources: list[str] = typer.Argument(None, metavar="[SOURCES...]", help="The sources to set against it (default: all the others)."),
+    sources: list[str] = typer.Argument(None, metavar="[SOURCES...]",
+                                        help="The sources to set against it (default: all the others)."),
     against: str = typer.Option(..., "--against", metavar="KEY", help="The reference source, e.g. moj."),
     topic: list[str] = typer.Option([], "--topic", "-t", help="Only this topic or proposition (repeatable)."),
     fmt: GapsFormat = typer.Option(GapsFormat.table, "--format", help="table, markdown or json."),
-    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write to FILE instead of standard output."),
+    output: str | None = typer.Option(None, "--output", "-o", metavar="FILE",
+                                      help="Write to FILE instead of standard output."),
 ) -> None:
     """What the other sources take a side on that KEY does not address, and what KEY takes a side on
     that no other source shares, proposition by proposition.
@@ -270,7 +289,8 @@ def gaps(
     require_sources(corpus, [against])
     others = [k for k in require_sources(corpus, sources or corpus.source_keys) if k != against]
     if not others:
-        raise UsageError(f"gaps needs at least one source other than '{against}', e.g. 'positions gaps --against {against}'")
+        raise UsageError(f"gaps needs at least one source other than '{against}', "
+                         f"e.g. 'positions gaps --against {against}'")
     topics = require_topics(corpus, topic)
     found = find_gaps(corpus, against, others, corpus.expand_topics(topics))
     if fmt is GapsFormat.json:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING
 
 import typer
 
 from positions.cli.app import app, echo, state, writable_root
 from positions.errors import UsageError
+
+if TYPE_CHECKING:
+    from positions.add import AddPlan
 
 
 def _interactive() -> bool:
@@ -20,7 +23,7 @@ def _interactive() -> bool:
         return False
 
 
-def _plan_lines(plan) -> list[str]:
+def _plan_lines(plan: AddPlan) -> list[str]:
     lines = []
     if plan.hits:
         lines.append("Nearest statements:")
@@ -37,7 +40,7 @@ def _plan_lines(plan) -> list[str]:
     return lines
 
 
-def _ask_suggestions(plan, fields: dict) -> None:
+def _ask_suggestions(plan: AddPlan, stances: dict[str, str]) -> None:
     """On a terminal: for each suggestion, take it, take it with another stance, or skip it; then any
     other stances. Each answer is checked as it is given."""
     for s in plan.suggestions:
@@ -50,19 +53,25 @@ def _ask_suggestions(plan, fields: dict) -> None:
                 break
             typer.echo("error: answer y, n, s, o or m", err=True)
         if chosen:
-            fields["stances"][s.key] = chosen
+            stances[s.key] = chosen
 
 
 @app.command()
 def add(
     source: str = typer.Argument(..., help="Source key, e.g. alliance."),
-    text: Optional[str] = typer.Option(None, "--text", help="The verbatim quote. Prompted for on a terminal when absent."),
-    statement_id: Optional[str] = typer.Option(None, "--id", help="Statement id (slug); default: made from the text's first content words."),
-    section: Optional[str] = typer.Option(None, "--section", help="Heading or lead-in the quote sits under."),
-    stance: list[str] = typer.Option([], "--stance", metavar="PROPOSITION=STANCE", help="A curated stance: support, oppose or mixed (repeatable)."),
-    accept_suggested: bool = typer.Option(False, "--accept-suggested", help="Also take the suggested stances whose confidence reaches 0.7 (suggest.ACCEPT_CONFIDENCE); --stance wins where both name a proposition."),
-    note: Optional[str] = typer.Option(None, "--note", help="Curator's note."),
-    force: bool = typer.Option(False, "--force", help="Add even when it nearly repeats a statement of the same source."),
+    text: str | None = typer.Option(None, "--text", help="The verbatim quote. Prompted for on a terminal when absent."),
+    statement_id: str | None = typer.Option(
+        None, "--id", help="Statement id (slug); default: made from the text's first content words."),
+    section: str | None = typer.Option(None, "--section", help="Heading or lead-in the quote sits under."),
+    stance: list[str] = typer.Option([], "--stance", metavar="PROPOSITION=STANCE",
+                                     help="A curated stance: support, oppose or mixed (repeatable)."),
+    accept_suggested: bool = typer.Option(
+        False, "--accept-suggested",
+        help="Also take the suggested stances whose confidence reaches 0.7 (suggest.ACCEPT_CONFIDENCE); "
+        "--stance wins where both name a proposition."),
+    note: str | None = typer.Option(None, "--note", help="Curator's note."),
+    force: bool = typer.Option(False, "--force",
+                               help="Add even when it nearly repeats a statement of the same source."),
 ) -> None:
     """Add a statement to a source, after showing the nearest existing statements and the stances
     the suggester proposes. On a terminal, each suggestion is offered (accept, change or skip);
@@ -72,16 +81,24 @@ def add(
 
     Refuses (exit 4) a near-duplicate of a statement of the same source unless --force.
 
-    Example: positions --data mycorpus add alliance --text "Probation should be locally accountable." --stance governed-locally=support
+    Example: positions --data mycorpus add alliance --text "Probation should be locally accountable."
+    --stance governed-locally=support
     """
-    from positions.add import append_statement, check_statement, parse_stances, plan_add, refuse_duplicate
+    from positions.add import (
+        StatementFields,
+        append_statement,
+        check_statement,
+        parse_stances,
+        plan_add,
+        refuse_duplicate,
+    )
     from positions.corpus import StanceKeys, load_corpus, require_sources
 
     root = writable_root()
     corpus = load_corpus(root)
     require_sources(corpus, [source])
     prompting = text is None
-    if prompting:
+    if text is None:
         if not _interactive():
             raise UsageError("--text is required when input is not a terminal; "
                              "e.g. positions add SOURCE --text \"the verbatim quote\"")
@@ -89,7 +106,7 @@ def add(
         if section is None:
             section = typer.prompt("Section (blank for none)", default="", show_default=False) or None
     stances = parse_stances(stance, corpus)
-    fields = {"text": text, "section": section, "stances": stances, "note": note}
+    fields = StatementFields(text=text, section=section, stances=stances, note=note)
     if statement_id:
         fields["id"] = statement_id
     check_statement({**fields, "id": statement_id or "x"})
@@ -104,15 +121,15 @@ def add(
     if not force:
         refuse_duplicate(plan)
     if accept_suggested:
-        fields["stances"] = {**plan.accepted(), **fields["stances"]}
+        fields["stances"] = stances = {**plan.accepted(), **stances}
     if prompting:
         if not stance and not accept_suggested:
-            _ask_suggestions(plan, fields)
+            _ask_suggestions(plan, stances)
             while True:
                 answer = typer.prompt("Other stances (PROPOSITION=STANCE, comma-separated; blank for none)",
                                       default="", show_default=False)
                 try:
-                    fields["stances"] = {**fields["stances"], **parse_stances([answer], corpus)}
+                    fields["stances"] = stances = {**stances, **parse_stances([answer], corpus)}
                     break
                 except UsageError as exc:
                     typer.echo(f"error: {exc}", err=True)
@@ -127,7 +144,7 @@ def add(
     for line in shown_later:
         typer.echo(line)
     count = len(source_obj.data.statements)
-    stances_shown = (", ".join(f"{k}={v}" for k, v in fields["stances"].items())
+    stances_shown = (", ".join(f"{k}={v}" for k, v in stances.items())
                      or f"no stances: not curated; see 'positions suggest {source}'")
     typer.echo(f"{source}/{new_id}")
     typer.echo(f"Added statement {count} of {source} to {display_path(source_obj.path)} ({stances_shown}).")
@@ -135,13 +152,14 @@ def add(
 
 @app.command("new-source")
 def new_source(
-    key: str = typer.Argument(..., help="Source key: lowercase slug, e.g. howard-league; the file is sources/KEY.yaml."),
+    key: str = typer.Argument(...,
+                              help="Source key: lowercase slug, e.g. howard-league; the file is sources/KEY.yaml."),
     name: str = typer.Option(..., "--name", help="The organisation's name."),
-    title: Optional[str] = typer.Option(None, "--title", help="The document's title."),
-    date: Optional[str] = typer.Option(None, "--date", help="YYYY, YYYY-MM or YYYY-MM-DD."),
-    kind: Optional[str] = typer.Option(None, "--kind", help="coalition, professional body, government, ..."),
+    title: str | None = typer.Option(None, "--title", help="The document's title."),
+    date: str | None = typer.Option(None, "--date", help="YYYY, YYYY-MM or YYYY-MM-DD."),
+    kind: str | None = typer.Option(None, "--kind", help="coalition, professional body, government, ..."),
     author: list[str] = typer.Option([], "--author", help="An author or signatory (repeatable)."),
-    url: Optional[str] = typer.Option(None, "--url", help="Where the document is published."),
+    url: str | None = typer.Option(None, "--url", help="Where the document is published."),
 ) -> None:
     """Create an empty source file sources/KEY.yaml, ready for 'positions add'.
 
@@ -149,8 +167,8 @@ def new_source(
 
     Example: positions --data mycorpus new-source howard-league --name "Howard League" --date 2020-05 --kind charity
     """
-    from positions.scaffold import new_source as create
     from positions.errors import display_path
+    from positions.scaffold import new_source as create
 
     root = writable_root()
     fields = {"name": name, "title": title, "date": date, "kind": kind, "authors": list(author), "url": url}
@@ -180,8 +198,10 @@ def init(
 
 @app.command()
 def schema(
-    kind: str = typer.Argument("source", metavar="[source|topics|links]", help="Which file's schema: source (default), topics or links."),
-    write: bool = typer.Option(False, "--write", help="Write every schema to the corpus's schema/ folder instead of printing."),
+    kind: str = typer.Argument("source", metavar="[source|topics|links]",
+                               help="Which file's schema: source (default), topics or links."),
+    write: bool = typer.Option(False, "--write",
+                               help="Write every schema to the corpus's schema/ folder instead of printing."),
 ) -> None:
     """Print the JSON Schema of a source file, topics.yaml or links.yaml, for editors and validators.
 

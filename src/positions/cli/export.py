@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -17,8 +16,9 @@ def export(
     file: str = typer.Argument(..., metavar="FILE", help="OUT.db (or .sqlite, .sqlite3): a SQLite database; "
                                "OUT.zip: a zip of CSV files; OUT/: a folder of CSV files."),
     source: list[str] = typer.Option([], "--source", "-s", help="Only this source (repeatable; default: all)."),
-    threshold: Optional[float] = typer.Option(None, "--threshold", help=THRESHOLD_HELP),
-    fmt: Optional[ExportFormat] = typer.Option(None, "--format", help="sqlite, zip or csv (a folder); default: from FILE."),
+    threshold: float | None = typer.Option(None, "--threshold", help=THRESHOLD_HELP),
+    fmt: ExportFormat | None = typer.Option(None, "--format",
+                                            help="sqlite, zip or csv (a folder); default: from FILE."),
     excel: bool = typer.Option(False, "--excel", help="CSV for Excel: a byte-order mark so it reads UTF-8, and text "
                                "cells starting with = + - @ prefixed with ' so they are never run as formulas "
                                "(quotes are then not verbatim)."),

@@ -13,12 +13,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import io
 import os
 import re
 import sys
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from positions.errors import UsageError, printable
 
@@ -100,7 +102,7 @@ def clean_arguments(group: Any, args: list[str]) -> list[str]:
             except UnicodeDecodeError as exc:
                 shown = raw.decode("utf-8", "backslashreplace")
                 raise UsageError(f"{label}: '{_excerpt(shown)}' is not valid UTF-8 text (byte 0x{raw[exc.start]:02x}); "
-                                 "write it in UTF-8")
+                                 "write it in UTF-8") from exc
         unclean = _UNCLEAN.search(token) or (re.search("\n", token) if label not in FREE_TEXT else None)
         if unclean:  # worded as models.check_clean_text words it for a corpus file
             ch = unclean.group()
@@ -192,8 +194,6 @@ def safe_streams() -> None:
     except LookupError:
         codecs.register_error(ERROR_HANDLER, _escape)
     for name, errors in (("stdout", ERROR_HANDLER), ("stderr", ERROR_HANDLER), ("stdin", "replace")):
-        stream = getattr(sys, name, None)
-        try:
-            stream.reconfigure(errors=errors)  # type: ignore[union-attr]
-        except (AttributeError, ValueError, OSError):
-            pass  # None (closed), or not a text file of the io module (a test's capture)
+        # None (closed), or not a text file of the io module (a test's capture): left as it is
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            getattr(sys, name).reconfigure(errors=errors)

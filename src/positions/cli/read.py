@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import Optional
 
 import typer
 
 from positions.cli.app import ListFormat, app, echo, open_corpus, print_rich, state
+
 
 @app.command()
 def sources(fmt: ListFormat = typer.Option(ListFormat.table, "--format", help="table or json.")) -> None:
@@ -32,8 +32,10 @@ def sources(fmt: ListFormat = typer.Option(ListFormat.table, "--format", help="t
 
 @app.command()
 def show(
-    key: str = typer.Argument(..., help="Source key, e.g. alliance; or one statement as SOURCE/ID, e.g. moj/workforce-strategy."),
-    topic: list[str] = typer.Option([], "--topic", "-t", help="Only statements on this topic or proposition (repeatable)."),
+    key: str = typer.Argument(
+        ..., help="Source key, e.g. alliance; or one statement as SOURCE/ID, e.g. moj/workforce-strategy."),
+    topic: list[str] = typer.Option([], "--topic", "-t",
+                                    help="Only statements on this topic or proposition (repeatable)."),
     fmt: ListFormat = typer.Option(ListFormat.table, "--format", help="table or json."),
 ) -> None:
     """Show a source's statements with section, topics and stances (or one statement, given as
@@ -66,7 +68,7 @@ def show(
         print_rich(statements_table(record, statements))
 
 
-class TopicSort(str, Enum):
+class TopicSort(StrEnum):
     taxonomy = "taxonomy"
     name = "name"
     contested = "contested"
@@ -111,7 +113,7 @@ def topics(
 
 @app.command()
 def validate(
-    directory: Optional[Path] = typer.Argument(None, metavar="[DIR]", help="Corpus folder (default: the corpus in use)."),
+    directory: Path | None = typer.Argument(None, metavar="[DIR]", help="Corpus folder (default: the corpus in use)."),
 ) -> None:
     """Check a corpus; print 'OK: N sources, M statements, T topics, P propositions' or every problem found.
 

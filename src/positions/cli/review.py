@@ -5,13 +5,17 @@ from __future__ import annotations
 import os
 import sys
 import textwrap
-from typing import Any, Optional
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from positions.match import Pair
+    from positions.models import StatementRef
 
 import typer
 
 from positions.cli.app import (
-    Relation,
     THRESHOLD_HELP,
+    Relation,
     app,
     echo,
     state,
@@ -27,7 +31,7 @@ def _default_reviewer() -> str:
     return os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"
 
 
-def _read(prompt: str) -> Optional[str]:
+def _read(prompt: str) -> str | None:
     """One line of input after a prompt; None at end of input (a pipe, or a test's input, ran out)."""
     echo(prompt)
     line = sys.stdin.readline()
@@ -37,13 +41,13 @@ def _read(prompt: str) -> Optional[str]:
     return line.rstrip("\r\n")
 
 
-def _stances(ref: Any) -> str:
+def _stances(ref: StatementRef) -> str:
     from positions.report import SYMBOLS
 
     return ", ".join(f"{t} {SYMBOLS[s]}{s}" for t, s in sorted(ref.stances.items())) or "no stances"
 
 
-def _show_pair(n: int, total: int, pair: Any, labels: dict[str, str]) -> None:
+def _show_pair(n: int, total: int, pair: Pair, labels: dict[str, str]) -> None:
     sig = pair.signals.as_dict()
     signals = ", ".join(f"{k} {v:.2f}" for k, v in sig.items())
     topics = ", ".join(labels.get(t, t) for t in pair.topics) or "none"
@@ -59,9 +63,9 @@ def _show_pair(n: int, total: int, pair: Any, labels: dict[str, str]) -> None:
 def review(
     a: str = typer.Argument(..., metavar="A", help="A source key, e.g. alliance."),
     b: str = typer.Argument(..., metavar="B", help="Another source key, e.g. moj."),
-    threshold: Optional[float] = typer.Option(None, "--threshold", help=THRESHOLD_HELP),
+    threshold: float | None = typer.Option(None, "--threshold", help=THRESHOLD_HELP),
     topic: list[str] = typer.Option([], "--topic", "-t", help="Only pairs on this topic (repeatable)."),
-    reviewer: Optional[str] = typer.Option(None, "--reviewer", help=REVIEWER_HELP),
+    reviewer: str | None = typer.Option(None, "--reviewer", help=REVIEWER_HELP),
 ) -> None:
     """Walk through the matcher's suggested pairs of two sources, best first, and confirm or reject each.
 
@@ -109,15 +113,17 @@ def review(
         if choice.action == "skip":
             counts["skipped"] += 1
             continue
+        decision = choice.decision
+        assert decision is not None  # every choice but skip and quit is a decision
         reason = None
-        if choice.decision == "rejected":
+        if decision == "rejected":
             reason = _read("reason (blank for none): ") or None
-        fields = {"a": pair.a.ref, "b": pair.b.ref, "decision": choice.decision, "relation": choice.relation,
+        fields = {"a": pair.a.ref, "b": pair.b.ref, "decision": decision, "relation": choice.relation,
                   "reason": reason, "reviewer": who}
         written = record_link(root, corpus, fields)
-        counts[choice.decision] += 1
+        counts[decision] += 1
         relation = f" as {choice.relation}" if choice.relation else ""
-        typer.echo(f"{choice.decision} {pair.a.ref} ↔ {pair.b.ref}{relation}")
+        typer.echo(f"{decision} {pair.a.ref} ↔ {pair.b.ref}{relation}")
         if written.replaced is not None:  # decided meanwhile by someone else
             typer.echo(f"  (replaced a decision made meanwhile: {written.replaced.decision})")
     from positions.errors import display_path
@@ -135,19 +141,21 @@ def link(
     b: str = typer.Argument(..., metavar="B/ID", help="A statement of another source, as SOURCE/ID."),
     confirm: bool = typer.Option(False, "--confirm", help="Always align the two statements."),
     reject: bool = typer.Option(False, "--reject", help="Never align them."),
-    relation: Optional[Relation] = typer.Option(None, "--relation", help="With --confirm: agree, disagree or related, overriding the stances."),
-    reason: Optional[str] = typer.Option(None, "--reason", help="Why (recorded in links.yaml)."),
-    reviewer: Optional[str] = typer.Option(None, "--reviewer", help=REVIEWER_HELP),
+    relation: Relation | None = typer.Option(
+        None, "--relation", help="With --confirm: agree, disagree or related, overriding the stances."),
+    reason: str | None = typer.Option(None, "--reason", help="Why (recorded in links.yaml)."),
+    reviewer: str | None = typer.Option(None, "--reviewer", help=REVIEWER_HELP),
 ) -> None:
     """Record a decision on one pair of statements in links.yaml: --confirm or --reject.
 
     A pair already decided (in either order) gets the new decision in place of the old one.
 
-    Example: positions --data mycorpus link alliance/publicly-owned-service moj/strength-in-mixed-market --confirm --relation disagree
+    Example: positions --data mycorpus link alliance/publicly-owned-service moj/strength-in-mixed-market
+    --confirm --relation disagree
     """
     from positions.corpus import load_corpus
-    from positions.links_file import check_link_refs, record_link
     from positions.errors import display_path
+    from positions.links_file import check_link_refs, record_link
 
     if confirm == reject:
         raise UsageError("give exactly one of --confirm or --reject")

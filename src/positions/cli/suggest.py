@@ -11,7 +11,8 @@ from positions.errors import UsageError
 @app.command()
 def suggest(
     target: str = typer.Argument(..., metavar="TEXT|SOURCE", help="A text in your own words, or a source key."),
-    limit: int = typer.Option(5, "--limit", "-n", min=1, max=101, help="How many propositions to suggest (per statement for a SOURCE)."),
+    limit: int = typer.Option(5, "--limit", "-n", min=1, max=101,
+                              help="How many propositions to suggest (per statement for a SOURCE)."),
     fmt: ListFormat = typer.Option(ListFormat.table, "--format", help="table or json."),
 ) -> None:
     """Suggest the propositions a text most likely takes a side on, best first, each with a suggested

@@ -28,7 +28,7 @@ only numbers. The output is deterministic: no timestamps, the report's date only
 from __future__ import annotations
 
 import html
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from positions.quotes import Quote
 from positions.report import (
@@ -45,6 +45,9 @@ from positions.report import (
     summary_head,
 )
 from positions.stances import SourcePosition
+
+if TYPE_CHECKING:
+    from positions.gaps import GapProposition
 
 SCROLL_HINT = "Scroll sideways →"
 SOURCE_FIELDS = ("Source", "Document", "Date", "Kind", "Authors or signatories", "Published in")
@@ -119,7 +122,9 @@ section.theme { border-top: 1px solid var(--line); margin-top: 2rem; }
 
 # On phones the stand table becomes one card per proposition, each cell labelled with its source's
 # key (its data-s), so that no column is ever off screen.
-STAND_CARDS = """  table.stands, table.stands tbody, table.stands tr, table.stands th, table.stands td { display: block; }
+STAND_CARDS = (
+    "  table.stands, table.stands tbody, table.stands tr, table.stands th, table.stands td { display: block; }\n"
+    """\
   table.stands { border: 0; }
   table.stands thead, #stands-hint { display: none; }
   table.stands tr { border: 1px solid var(--line); margin: 0 0 .6rem; }
@@ -127,17 +132,21 @@ STAND_CARDS = """  table.stands, table.stands tbody, table.stands tr, table.stan
   table.stands td { border: 0; border-top: 1px solid var(--line); min-width: 0; }
   table.stands td::before { content: attr(data-s); display: inline-block; min-width: 7.5rem; white-space: nowrap;
     font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "DejaVu Sans Mono", monospace; font-size: .85em; }
-"""
+""")
 
 # The sources table as one card per source (on screens narrower than the table, see table_css).
-SOURCE_CARDS = """  table.sources, table.sources tbody, table.sources tr, table.sources th, table.sources td { display: block; }
+SOURCE_CARDS = (
+    "  table.sources, table.sources tbody, table.sources tr, table.sources th, table.sources td { display: block; }\n"
+    """\
   table.sources thead { display: none; }
   table.sources tr { border: 1px solid var(--line); margin: 0 0 .6rem; padding: .3rem 0; }
   table.sources th, table.sources td { border: 0; padding: .1rem .6rem; }
   table.sources td:empty { display: none; }
   table.sources td::before { color: var(--muted); }
-""" + "".join(f'  table.sources td:nth-child({n + 1})::before {{ content: "{label}" ": "; }}\n'
-              for n, label in enumerate(SOURCE_FIELDS) if n)  # written "Date" ": " so that "Date:" is in a page only when the report is dated
+"""
+    # written "Date" ": " so that "Date:" is in a page only when the report is dated
+    + "".join(f'  table.sources td:nth-child({n + 1})::before {{ content: "{label}" ": "; }}\n'
+              for n, label in enumerate(SOURCE_FIELDS) if n))
 
 # Widths in CSS pixels (1rem = 16px) used to estimate how wide a table must be (its min-content
 # width): table text is .9rem; code .85em of it in a monospace font (.6em a character); proportional
@@ -320,8 +329,8 @@ def stands_section(report: Report) -> list[str]:
     header = ["Proposition", *[f'<abbr title="{esc(report.name(k))}">{code(k)}</abbr>' for k in report.source_keys]]
     rows = []
     for info in report.propositions:
-        cells = "".join(f'<td class="st-{esc(p.stance)}" data-s="{esc(p.source)}">{stance_text(p.stance, p.describe())}</td>'
-                        for p in report.matrix.row(info.key))
+        cells = "".join(f'<td class="st-{esc(p.stance)}" data-s="{esc(p.source)}">'
+                        f'{stance_text(p.stance, p.describe())}</td>' for p in report.matrix.row(info.key))
         rows.append(f'<th scope="row">{prop_link(report, info.key, info.label)} ({code(info.key)})</th>{cells}')
     legend = "".join(f"<li>{stance_tag(s, meaning)}</li>" for s, meaning in LEGEND)
     out += [*_scroll_table(_table("stands", header, rows), "stands-hint"),
@@ -411,7 +420,7 @@ def unplaced_section(report: Report) -> list[str]:
     return out
 
 
-def _gap_heading(report: Report, t: Any, ref: str) -> list[str]:
+def _gap_heading(report: Report, t: GapProposition, ref: str) -> list[str]:
     heading = (f'<h4>{prop_link(report, t.key, t.label)} <span class="f">({code(t.key)}; {ref}: '
                f"{esc(t.reference_stance)})</span></h4>")
     return [heading, f"<p>Proposition: {esc(t.text)}</p>"]
@@ -442,7 +451,8 @@ def gaps_section(report: Report) -> list[str]:
         for i in t.items:
             line = f"<li>({esc(dict(i.sides).get(t.key, ''))}) {quote_html(i.quote)}"
             if i.counterparts:
-                line += "; the others on it: " + ", ".join(f"{esc(stance)} {ref_code(q.ref)}" for q, stance in i.counterparts)
+                line += "; the others on it: " + ", ".join(f"{esc(stance)} {ref_code(q.ref)}"
+                                                           for q, stance in i.counterparts)
             items.append(line + "</li>")
         out += [*_gap_heading(report, t, ref), '<ul class="q">', *items, "</ul>"]
     out.append("</section>")
@@ -456,7 +466,8 @@ def methods_section(report: Report) -> list[str]:
         f"Matcher: {esc(m['matcher'])}.",
         f"Package version: positions {esc(m['version'])}.",
         f"Corpus hash: {code(m['corpus_hash'])} (SHA-256 of the corpus files, first 12 hex digits).",
-        "Each pair is machine-suggested, or reviewed by a curator in links.yaml; pairs a curator rejected are never shown.",
+        "Each pair is machine-suggested, or reviewed by a curator in links.yaml; "
+        "pairs a curator rejected are never shown.",
         f"Reproduce: {code_words(m['command'] + ' --threshold ' + format(m['threshold'], 'g'))}.",
     ]
     if m.get("date"):

@@ -3,26 +3,35 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from positions.vocabulary import RELATION_ORDER
+
+if TYPE_CHECKING:
+    from positions.gaps import GapItem, GapProposition, Gaps
+    from positions.match import Hit
+    from positions.models import StatementRef
+    from positions.quotes import Quote
+    from positions.report import Report
+    from positions.stances import SourcePosition
+    from positions.suggest import Answer, Suggestion
 
 
 def to_json(payload: Any) -> str:
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
 
-def _ref(q: Any) -> dict[str, str]:
+def _ref(q: Quote) -> dict[str, str]:
     return {"source": q.source, "id": q.id, "text": q.text}
 
 
-def position_json(position: Any) -> dict[str, Any]:
+def position_json(position: SourcePosition) -> dict[str, Any]:
     """A source's position on a proposition: one word, its counts, and its statements' ids."""
     return {"stance": position.stance, "counts": dict(position.counts),
             "statements": [{"id": ref.partition("/")[2], "stance": stance} for ref, stance in position.statements]}
 
 
-def propositions_json(report: Any) -> list[dict[str, Any]]:
+def propositions_json(report: Report) -> list[dict[str, Any]]:
     """Each proposition of the report with each source's position, and the finding where sources take sides."""
     findings = {b.proposition.key: b.finding for b in report.blocks}
     out = []
@@ -33,27 +42,27 @@ def propositions_json(report: Any) -> list[dict[str, Any]]:
     return out
 
 
-def summary_json(report: Any) -> list[dict[str, Any]]:
+def summary_json(report: Report) -> list[dict[str, Any]]:
     return [{"kind": line.kind, "source": line.source, "propositions": [p.key for p in line.propositions],
              **({"note": line.note} if line.note else {})} for line in report.summary]
 
 
-def compare_json(report: Any, explain: bool = False) -> dict[str, Any]:
+def compare_json(report: Report, explain: bool = False) -> dict[str, Any]:
     """The documented JSON of `positions compare`: the pairs and unmatched statements (as before),
     the findings summary, and each proposition with each source's position."""
     pairs = []
     unmatched: dict[str, list[dict[str, str]]] = {}
     for view in report.pairwise:
         for p in view.pairs:
-            item = {"a": _ref(p.a), "b": _ref(p.b), "score": round(p.score, 4), "relation": p.relation,
-                    "topics": list(p.topics), "status": p.status}
+            item: dict[str, Any] = {"a": _ref(p.a), "b": _ref(p.b), "score": round(p.score, 4),
+                                    "relation": p.relation, "topics": list(p.topics), "status": p.status}
             if p.review is not None:
                 item["review"] = dict(p.review)
             if explain:
                 item["signals"] = p.signals
             pairs.append(item)
-    pairs.sort(key=lambda x: (RELATION_ORDER[x["relation"]], -x["score"], x["a"]["source"], x["a"]["id"], x["b"]["source"],
-                              x["b"]["id"]))
+    pairs.sort(key=lambda x: (RELATION_ORDER[x["relation"]], -x["score"], x["a"]["source"], x["a"]["id"],
+                              x["b"]["source"], x["b"]["id"]))
     matched = {(x["a"]["source"], x["a"]["id"]) for x in pairs} | {(x["b"]["source"], x["b"]["id"]) for x in pairs}
     for view in report.pairwise:
         for q in (*view.only_a, *view.only_b):
@@ -75,20 +84,21 @@ def compare_json(report: Any, explain: bool = False) -> dict[str, Any]:
     return out
 
 
-def search_json(query: str, hits, explain: bool = False, answers: list | None = None) -> dict:
+def search_json(query: str, hits: list[Hit], explain: bool = False,
+                answers: list[Answer] | None = None) -> dict[str, Any]:
     out = []
     for h in hits:
         item = {"source": h.ref.source, "id": h.ref.id, "text": h.ref.text, "score": round(h.score, 4)}
         if explain:
             item["signals"] = h.signals.as_dict()
         out.append(item)
-    doc = {"query": query, "hits": out}
+    doc: dict[str, Any] = {"query": query, "hits": out}
     if answers is not None:
         doc["propositions"] = answers_json(answers)
     return doc
 
 
-def matrix_json(report: Any) -> dict[str, Any]:
+def matrix_json(report: Report) -> dict[str, Any]:
     """`positions matrix --format json`: each proposition's position per source, and what the stance words mean."""
     from positions.report import LEGEND
 
@@ -102,16 +112,16 @@ def matrix_json(report: Any) -> dict[str, Any]:
     }
 
 
-def _gap_item(item: Any, counterparts: bool) -> dict[str, Any]:
-    out = {**_ref(item.quote), "sides": dict(item.sides)}
+def _gap_item(item: GapItem, counterparts: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {**_ref(item.quote), "sides": dict(item.sides)}
     if counterparts:
         out["others"] = [{**_ref(q), "stance": stance} for q, stance in item.counterparts]
     return out
 
 
-def gaps_json(gaps: Any) -> dict[str, Any]:
+def gaps_json(gaps: Gaps) -> dict[str, Any]:
     """`positions gaps --format json`."""
-    def groups(found: Any, counterparts: bool) -> list[dict[str, Any]]:
+    def groups(found: tuple[GapProposition, ...], counterparts: bool) -> list[dict[str, Any]]:
         return [{"proposition": t.key, "label": t.label, "text": t.text, "topic": t.theme,
                  "reference_stance": t.reference.stance, "reference_counts": dict(t.reference.counts),
                  "statements": [_gap_item(i, counterparts) for i in t.items]} for t in found]
@@ -126,25 +136,25 @@ def gaps_json(gaps: Any) -> dict[str, Any]:
     }
 
 
-def suggestion_json(s: Any, with_text: bool = False) -> dict[str, Any]:
+def suggestion_json(s: Suggestion, with_text: bool = False) -> dict[str, Any]:
     out = s.as_dict()
     if with_text:
         out["text"] = s.proposition.text
     return out
 
 
-def suggest_json(text: str, suggestions: list) -> dict[str, Any]:
+def suggest_json(text: str, suggestions: list[Suggestion]) -> dict[str, Any]:
     """`positions suggest TEXT --format json`."""
     return {"text": text, "suggestions": [suggestion_json(s, True) for s in suggestions]}
 
 
-def suggest_source_json(source: str, queue: list) -> dict[str, Any]:
+def suggest_source_json(source: str, queue: list[tuple[StatementRef, list[Suggestion]]]) -> dict[str, Any]:
     """`positions suggest SOURCE --format json`: its statements without stances, most confident first."""
     return {"source": source, "statements": [
         {"id": ref.id, "text": ref.text, "suggestions": [suggestion_json(s) for s in found]} for ref, found in queue]}
 
 
-def answers_json(answers: list) -> list[dict[str, Any]]:
+def answers_json(answers: list[Answer]) -> list[dict[str, Any]]:
     """The propositions search opens with: score and each source's stance with its counts."""
     return [{"key": a.key, "label": a.proposition.label, "score": round(a.score, 4),
              "stances": {p.source: {"stance": p.stance, "counts": dict(p.counts)} for p in a.positions}}

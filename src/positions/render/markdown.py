@@ -6,7 +6,7 @@ quote can open a table cell, emphasis, code, a link or raw HTML.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from positions.quotes import PairView, Quote
 from positions.report import (
@@ -23,6 +23,9 @@ from positions.report import (
     score_words,
     summary_head,
 )
+
+if TYPE_CHECKING:
+    from positions.gaps import Gaps
 
 _SPECIAL = set("\\`*_[]<>|~&!#")
 
@@ -90,7 +93,8 @@ def stand_table(report: Report) -> list[str]:
     return [table(header, rows), "", f"Legend: {legend}.", ""]
 
 
-def block_lines(report: Report, block: PropositionBlock, seen: set[str], level: int, explain: bool = False) -> list[str]:
+def block_lines(report: Report, block: PropositionBlock, seen: set[str], level: int,
+                explain: bool = False) -> list[str]:
     """One proposition: heading, sentence, each source's position and its quotes (each quote once
     in `seen`'s scope)."""
     info = block.proposition
@@ -129,13 +133,14 @@ def related_lines(report: Report, pairs: tuple[PairView, ...], seen: set[str], e
         extra = ("; " + ", ".join(f"{k} {v:.2f}" for k, v in p.signals.items())) if explain else ""
         out.append(f"- **{escape_inline(p.a.source_name)}** {one(p.a)} and **{escape_inline(p.b.source_name)}** "
                    f"{one(p.b)}: {escape_inline(score_words(p))}{extra}")
-    return out + [""]
+    return [*out, ""]
 
 
 def unplaced_lines(report: Report, seen: set[str], level: int) -> list[str]:
     out: list[str] = []
     for key, quotes in report.unplaced:
-        out += [f"{'#' * level} {escape_inline(report.name(key))}: no position here ({len(quotes)})", "", UNPLACED_INTRO, ""]
+        out += [f"{'#' * level} {escape_inline(report.name(key))}: no position here ({len(quotes)})", "",
+                UNPLACED_INTRO, ""]
         for q in quotes:
             if q.ref in seen:
                 out.append(f"- `{q.ref}` (quoted above)")
@@ -153,7 +158,8 @@ def methods_section(report: Report) -> list[str]:
         f"- Matcher: {escape_inline(m['matcher'])}.",
         f"- Package version: positions {escape_inline(m['version'])}.",
         f"- Corpus hash: `{m['corpus_hash']}` (SHA-256 of the corpus files, first 12 hex digits).",
-        "- Each pair is machine-suggested, or reviewed by a curator in links.yaml; pairs a curator rejected are never shown.",
+        "- Each pair is machine-suggested, or reviewed by a curator in links.yaml; "
+        "pairs a curator rejected are never shown.",
         f"- Reproduce: `{escape_inline(m['command'])} --threshold {m['threshold']:g}`.",
     ]
     if m.get("date"):
@@ -162,8 +168,9 @@ def methods_section(report: Report) -> list[str]:
 
 
 def sources_table(report: Report) -> list[str]:
-    rows = [[f"{escape_cell(s['name'])} (`{s['key']}`)", escape_cell(s.get("title") or ""), escape_cell(s.get("date") or ""),
-             escape_cell(s.get("kind") or ""), escape_cell(", ".join(s.get("authors") or [])),
+    rows = [[f"{escape_cell(s['name'])} (`{s['key']}`)", escape_cell(s.get("title") or ""),
+             escape_cell(s.get("date") or ""), escape_cell(s.get("kind") or ""),
+             escape_cell(", ".join(s.get("authors") or [])),
              escape_cell(s.get("published_in") or "")]
             for s in report.sources]
     return [table(["Source", "Document", "Date", "Kind", "Authors or signatories", "Published in"], rows), ""]
@@ -216,7 +223,7 @@ def render_report(report: Report) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def gaps_lines(gaps: Any, level: int = 2) -> list[str]:
+def gaps_lines(gaps: Gaps, level: int = 2) -> list[str]:
     """The gaps of a reference source as markdown, headed at `level`."""
     h = "#" * level
     ref = escape_inline(gaps.name(gaps.reference))
@@ -230,8 +237,9 @@ def gaps_lines(gaps: Any, level: int = 2) -> list[str]:
     for t in gaps.unaddressed:
         out += [f"{h}## {escape_inline(t.label)} (`{t.key}`; {ref}: {escape_inline(t.reference_stance)})", "",
                 f"Proposition: {escape_inline(t.text)}", "",
-                "\n".join(f"- **{escape_inline(i.quote.source_name)}** ({escape_inline(dict(i.sides).get(t.key, ''))}): "
-                          f"{quote_inline(i.quote)}" for i in t.items), ""]
+                "\n".join(f"- **{escape_inline(i.quote.source_name)}** "
+                          f"({escape_inline(dict(i.sides).get(t.key, ''))}): {quote_inline(i.quote)}"
+                          for i in t.items), ""]
     out += [f"{h}# What {ref} takes a side on that no other source shares ({c['unsupported']})", ""]
     if not gaps.unsupported:
         out += ["None.", ""]
@@ -247,7 +255,7 @@ def gaps_lines(gaps: Any, level: int = 2) -> list[str]:
     return out
 
 
-def render_gaps(gaps: Any) -> str:
+def render_gaps(gaps: Gaps) -> str:
     """Markdown of `positions gaps`."""
     out = gaps_lines(gaps, 1)
     out += [f"Reproduce: `positions gaps --against {gaps.reference} {' '.join(gaps.others)}"

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 SHOW_AFTER = 1.0  # seconds; quicker work never flashes a bar
 
 
 class _BarStep:
-    def __init__(self, bar: "DelayedBar", description: str, total: int):
+    def __init__(self, bar: DelayedBar, description: str, total: int):
         self.bar, self.description, self.total = bar, description, total
         self.done = 0
-        self.task = None
+        self.task: TaskID | None = None
         self.closed = False
         # The first batch of work (loading the embedding model) may take seconds without an
         # advance(), so a timer, not the next advance(), brings the bar up.
@@ -44,7 +48,7 @@ class _BarStep:
                 self.bar.progress.update(self.task, completed=self.total, visible=False)
 
 
-def _terminal_stderr():
+def _terminal_stderr() -> TextIO:
     # The real standard error: the bar is for the person watching, not part of what a command
     # reports.
     import sys
@@ -55,12 +59,12 @@ def _terminal_stderr():
 class DelayedBar:
     """Progress for the command line (positions.progress.Progress); call `stop()` when done."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.started = time.monotonic()
-        self.progress = None
+        self.progress: Progress | None = None
         self.lock = threading.RLock()
 
-    def live(self):
+    def live(self) -> Progress | None:
         with self.lock:
             if self.progress is None and time.monotonic() - self.started >= SHOW_AFTER:
                 from rich.console import Console

@@ -2,21 +2,36 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+    from rich.padding import Padding
+    from rich.table import Table
+    from rich.text import Text
+
+    from positions.gaps import GapProposition, Gaps
+    from positions.match import Hit
+    from positions.models import StatementRef
+    from positions.quotes import PairView, Quote
+    from positions.report import PropositionBlock, Report
+    from positions.stances import SourcePosition
+    from positions.suggest import Answer, Suggestion
 
 # How each stance, and each cell of the stance matrix (split, silent, not curated), is coloured.
 STANCE_STYLE = {"support": "green", "oppose": "red", "mixed": "yellow", "neutral": "blue", "split": "magenta",
                 "silent": "dim", "uncurated": "dim italic"}
 
 
-def safe(text: str | None) -> Any:
+def safe(text: str | None) -> Text:
     """A rich Text that never interprets markup in corpus text."""
     from rich.text import Text
 
     return Text(text or "")
 
 
-def stances_text(stances: dict[str, str]) -> Any:
+def stances_text(stances: dict[str, str]) -> Text:
     """'key +support' one a line; keys are never wrapped."""
     from rich.text import Text
 
@@ -31,7 +46,7 @@ def stances_text(stances: dict[str, str]) -> Any:
     return out
 
 
-def sources_table(rows: list[dict]) -> Any:
+def sources_table(rows: list[dict[str, Any]]) -> Table:
     from rich.table import Table
 
     table = Table(title="Sources", show_lines=False)
@@ -41,11 +56,12 @@ def sources_table(rows: list[dict]) -> Any:
     table.add_column("kind")
     table.add_column("statements", justify="right")
     for r in rows:
-        table.add_row(safe(r["key"]), safe(r["name"]), safe(r["date"] or ""), safe(r["kind"] or ""), str(r["statements"]))
+        table.add_row(safe(r["key"]), safe(r["name"]), safe(r["date"] or ""), safe(r["kind"] or ""),
+                      str(r["statements"]))
     return table
 
 
-def statements_table(source: dict, statements: list[dict]) -> Any:
+def statements_table(source: dict[str, Any], statements: list[dict[str, Any]]) -> Group:
     """A source's statements, one block each: the id (never cut), the section, the quote, and its
     stances one a line, so that ids and proposition keys stay whole at any width."""
     from rich.console import Group
@@ -56,7 +72,7 @@ def statements_table(source: dict, statements: list[dict]) -> Any:
     title = f"{source['name']} ({source['key']})"
     if source.get("title"):
         title += f": {source['title']}"
-    parts: list[Any] = [Rule(safe(title))]
+    parts: list[RenderableType] = [Rule(safe(title))]
     for st in statements:
         parts.append(Text(st["id"], style="bold", no_wrap=True, overflow="ignore"))
         if st.get("section"):
@@ -65,7 +81,8 @@ def statements_table(source: dict, statements: list[dict]) -> Any:
         if st["stances"]:
             parts.append(Padding(stances_text(st["stances"]), (0, 0, 0, INDENT), expand=False))
         else:
-            parts.append(Padding(Text(no_stance_words(st.get("note")), style="dim italic"), (0, 0, 0, INDENT), expand=False))
+            parts.append(Padding(Text(no_stance_words(st.get("note")), style="dim italic"), (0, 0, 0, INDENT),
+                                 expand=False))
         if st.get("note"):
             parts.append(Padding(Text("note: " + st["note"], style="dim"), (0, 0, 0, INDENT), expand=False))
         parts.append(Text(""))
@@ -75,11 +92,11 @@ def statements_table(source: dict, statements: list[dict]) -> Any:
 KEY_WIDTH = 40  # the widest a column holding keys is made so that no key is cut
 
 
-def _key_column_width(keys: Any) -> int:
+def _key_column_width(keys: Iterable[str]) -> int:
     return min(KEY_WIDTH, max([len(k) for k in keys] or [10]))
 
 
-def topics_table(rows: list[dict[str, Any]], source_keys: list[str], grouped: bool = True) -> Any:
+def topics_table(rows: list[dict[str, Any]], source_keys: list[str], grouped: bool = True) -> _TopicsTable:
     """Propositions with statement counts per source, under their topics when `grouped`; with a
     `controversy` column when the rows carry it."""
     return _TopicsTable(rows, source_keys, grouped)
@@ -92,7 +109,7 @@ class _TopicsTable:
     def __init__(self, rows: list[dict[str, Any]], source_keys: list[str], grouped: bool):
         self.rows, self.keys, self.grouped = rows, source_keys, grouped
 
-    def __rich_console__(self, console: Any, options: Any) -> Any:
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         from rich import box
         from rich.table import Table
         from rich.text import Text
@@ -122,7 +139,7 @@ class _TopicsTable:
             return
         table = Table(title=title, show_lines=False, box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1, 0, 0))
         table.add_column("proposition (key)", overflow="fold", width=max(longest, first) if first >= longest else first)
-        for key, width in zip([*keys, *extra], widths):
+        for key, width in zip([*keys, *extra], widths, strict=True):
             table.add_column(safe(key), justify="right", width=width, no_wrap=True)
         topic = None
         for r in rows:
@@ -148,14 +165,14 @@ def _summary_style(kind: str) -> str:
 INDENT = 2
 
 
-def _ref_line(ref: str, indent: int) -> Any:
+def _ref_line(ref: str, indent: int) -> Text:
     """A statement's reference on its own line: never wrapped (it is typed into other commands)."""
     from rich.text import Text
 
     return Text(" " * indent + ref, style="dim", no_wrap=True, overflow="ignore")
 
 
-def _quote(q: Any, indent: int, seen: set[str] | None, lead: str = "") -> list[Any]:
+def _quote(q: Quote, indent: int, seen: set[str] | None, lead: str = "") -> list[RenderableType]:
     """A quote, then its reference; only the reference when `seen` says it was quoted above."""
     from rich.padding import Padding
     from rich.text import Text
@@ -168,17 +185,17 @@ def _quote(q: Any, indent: int, seen: set[str] | None, lead: str = "") -> list[A
     return [Padding(body, (0, 0, 0, indent), expand=False), _ref_line(q.ref, indent + 2)]
 
 
-def _summary_lines(report: Any) -> list[Any]:
+def _summary_lines(report: Report) -> list[RenderableType]:
     from rich.text import Text
 
     from positions.report import summary_head
 
-    out: list[Any] = [Text(report.heading, style="bold")]
+    out: list[RenderableType] = [Text(report.heading, style="bold")]
     for line in report.summary:
         labels = "; ".join(p.label for p in line.propositions)
         n = len(line.propositions)
         if line.kind == "only":
-            head = f"Only {report.name(line.source)} takes a position on {n}"
+            head = f"Only {report.name(line.source or '')} takes a position on {n}"
         else:
             head = summary_head(line.kind, n)
         style = _summary_style(line.kind)
@@ -191,7 +208,7 @@ def _summary_lines(report: Any) -> list[Any]:
     return out
 
 
-def _hidden_line(report: Any) -> Any:
+def _hidden_line(report: Report) -> Text | None:
     from rich.text import Text
 
     from positions.report import hidden_parts
@@ -203,12 +220,12 @@ def _hidden_line(report: Any) -> Any:
     return Text(f"Not shown ({flags}): " + ", ".join(parts) + ".", style="yellow")
 
 
-def stand_table(report: Any) -> Any:
+def stand_table(report: Report) -> _StandTable:
     """Propositions as rows, sources as columns; each cell the source's position with counts."""
     return _StandTable(report)
 
 
-def _short(position: Any) -> str:
+def _short(position: SourcePosition) -> str:
     """'+3', '+1 ±3', '∅', '·': the compact cell of a narrow terminal."""
     from positions.report import SYMBOLS
 
@@ -225,10 +242,10 @@ class _StandTable:
 
     WORD_CELL = 14  # "· not curated" on one line
 
-    def __init__(self, report: Any):
+    def __init__(self, report: Report):
         self.report = report
 
-    def __rich_console__(self, console: Any, options: Any) -> Any:
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         from rich import box
         from rich.table import Table
         from rich.text import Text
@@ -266,20 +283,21 @@ class _StandTable:
         table = Table(title="Where each source stands", show_lines=False, box=box.SIMPLE_HEAD, pad_edge=False,
                       padding=(0, 1, 0, 0))
         table.add_column("proposition (key)", overflow="fold", width=max(longest, first_width(widths)))
-        for key, width in zip(keys, widths):
+        for key, width in zip(keys, widths, strict=True):
             table.add_column(safe(key), overflow="fold", width=width)
         for info in report.propositions:
-            cells = []
+            row: list[Text] = []
             for position in report.matrix.row(info.key):
                 stance = position.stance
                 text = f"{SYMBOLS.get(stance, '')} {position.describe()}" if use_words else _short(position)
-                cells.append(Text(text, style=STANCE_STYLE.get(stance, "")))
-            table.add_row(Text.assemble(info.label, "\n", (info.key, "dim")), *cells)
+                row.append(Text(text, style=STANCE_STYLE.get(stance, "")))
+            table.add_row(Text.assemble(info.label, "\n", (info.key, "dim")), *row)
         table.caption = caption + ("" if use_words else "  (numbers: statements)")
         yield table
 
 
-def proposition_block(report: Any, block: Any, seen: set[str] | None, explain: bool = False) -> list[Any]:
+def proposition_block(report: Report, block: PropositionBlock, seen: set[str] | None,
+                      explain: bool = False) -> list[RenderableType]:
     """One proposition: its finding, its sentence, each source's position and quotes."""
     from rich.text import Text
 
@@ -287,8 +305,9 @@ def proposition_block(report: Any, block: Any, seen: set[str] | None, explain: b
 
     style = FINDING_STYLE[block.finding]
     info = block.proposition
-    out: list[Any] = [Text.assemble((f"{FINDING_MARK[block.finding]} {FINDING_WORDS[block.finding]}", f"bold {style}"),
-                                    "  ", (info.label, "bold"), "  ", (info.key, "dim"))]
+    head = f"{FINDING_MARK[block.finding]} {FINDING_WORDS[block.finding]}"
+    out: list[RenderableType] = [Text.assemble((head, f"bold {style}"), "  ", (info.label, "bold"), "  ",
+                                               (info.key, "dim"))]
     from rich.padding import Padding
 
     out.append(Padding(Text(info.text, style="italic"), (0, 0, 0, INDENT), expand=False))
@@ -305,19 +324,20 @@ def proposition_block(report: Any, block: Any, seen: set[str] | None, explain: b
         if explain or p.reviewed:
             from positions.quotes import review_text
 
-            line = f"{p.a.ref} × {p.b.ref}: {p.relation}, " + (review_text(p) if p.reviewed else f"text similarity {p.score:.2f}")
+            line = f"{p.a.ref} × {p.b.ref}: {p.relation}, " + (
+                review_text(p) if p.reviewed else f"text similarity {p.score:.2f}")
             if explain:
                 line += ", " + ", ".join(f"{k} {v:.2f}" for k, v in p.signals.items())
             out.append(Padding(Text(line, style="dim"), (0, 0, 0, INDENT), expand=False))
     return out
 
 
-def related_pairs(report: Any, seen: set[str] | None, explain: bool = False) -> list[Any]:
+def related_pairs(report: Report, seen: set[str] | None, explain: bool = False) -> list[RenderableType]:
     from rich.text import Text
 
     from positions.report import RELATED_INTRO, score_words
 
-    out: list[Any] = [Text(RELATED_INTRO, style="dim")]
+    out: list[RenderableType] = [Text(RELATED_INTRO, style="dim")]
     for p in report.related:
         line = score_words(p)
         if explain:
@@ -327,7 +347,7 @@ def related_pairs(report: Any, seen: set[str] | None, explain: bool = False) -> 
     return out
 
 
-def compare_view(report: Any, explain: bool = False, full: bool = False) -> Any:
+def compare_view(report: Report, explain: bool = False, full: bool = False) -> Group:
     """`positions compare`: the findings summary, the stand table (three or more sources), one block
     per proposition (disagreements first), the related statements, and what is left.
 
@@ -341,7 +361,7 @@ def compare_view(report: Any, explain: bool = False, full: bool = False) -> Any:
     from positions.report import FINDING_TITLES, UNPLACED_INTRO
 
     full = full or explain
-    parts: list[Any] = _summary_lines(report) if full else [_Summary(report)]
+    parts: list[RenderableType] = _summary_lines(report) if full else [_Summary(report)]
     hidden = _hidden_line(report)
     if hidden is not None:
         parts.append(hidden)
@@ -377,7 +397,8 @@ def compare_view(report: Any, explain: bool = False, full: bool = False) -> Any:
         else:
             parts.append(Padding_(Text(" ".join(q.ref for q in quotes), style="dim")))
     m = report.methods
-    footer = f"Related: text similarity ≥ {m['threshold']:g} · corpus {m['corpus_hash']} · 'positions show SOURCE/ID' opens a statement"
+    footer = (f"Related: text similarity ≥ {m['threshold']:g} · corpus {m['corpus_hash']} · "
+              "'positions show SOURCE/ID' opens a statement")
     if not full:
         footer = ("Quotes are shortened to a line: --full shows every quote whole, with its reference "
                   "(or --format markdown). " + footer)
@@ -388,7 +409,7 @@ def compare_view(report: Any, explain: bool = False, full: bool = False) -> Any:
 RELATED_NOTE = "Similar wording, no shared proposition: neither agreement nor disagreement is claimed."
 
 
-def Padding_(renderable: Any) -> Any:  # noqa: N802 - a small factory, named like the rich class it makes
+def Padding_(renderable: RenderableType) -> Padding:  # a small factory, named like the rich class it makes
     from rich.padding import Padding
 
     return Padding(renderable, (0, 0, 0, INDENT), expand=False)
@@ -421,10 +442,10 @@ def shorten(text: str, room: int) -> str:
 class _Summary:
     """The findings summary: the heading, then one line per finding, each cut to the width."""
 
-    def __init__(self, report: Any):
+    def __init__(self, report: Report):
         self.report = report
 
-    def __rich_console__(self, console: Any, options: Any) -> Any:
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         from rich.text import Text
 
         from positions.report import summary_head
@@ -456,17 +477,18 @@ class _Digest:
     """A proposition in a few lines: its label and key, then a line per source taking a side: its
     stance with counts and its strongest quote, shortened to the line."""
 
-    def __init__(self, report: Any, block: Any):
+    def __init__(self, report: Report, block: PropositionBlock):
         self.report, self.block = report, block
 
-    def __rich_console__(self, console: Any, options: Any) -> Any:
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         from rich.text import Text
 
         from positions.report import FINDING_WORDS
 
         block, width = self.block, options.max_width
         info = block.proposition
-        yield Text.assemble((f"{FINDING_MARK[block.finding]} {FINDING_WORDS[block.finding]}  ", f"bold {FINDING_STYLE[block.finding]}"),
+        finding = block.finding
+        yield Text.assemble((f"{FINDING_MARK[finding]} {FINDING_WORDS[finding]}  ", f"bold {FINDING_STYLE[finding]}"),
                             (info.label, "bold"), "  ", (info.key, "dim"))
         for position in block.positions:
             if not position.takes_side:
@@ -480,10 +502,10 @@ class _Digest:
 
 
 class _RelatedDigest:
-    def __init__(self, pair: Any, explain: bool):
+    def __init__(self, pair: PairView, explain: bool):
         self.pair, self.explain = pair, explain
 
-    def __rich_console__(self, console: Any, options: Any) -> Any:
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         from rich.text import Text
 
         from positions.report import score_words
@@ -500,10 +522,10 @@ class _RelatedDigest:
 
 
 class _OneSourceLine:
-    def __init__(self, report: Any, block: Any):
+    def __init__(self, report: Report, block: PropositionBlock):
         self.report, self.block = report, block
 
-    def __rich_console__(self, console: Any, options: Any) -> Any:
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         from rich.text import Text
 
         block = self.block
@@ -514,20 +536,22 @@ class _OneSourceLine:
                             "  ", (refs, "dim"))
 
 
-def matrix_view(report: Any) -> Any:
+def matrix_view(report: Report) -> _StandTable:
     return stand_table(report)
 
 
-def answers_view(answers: list) -> list[Any]:
+def answers_view(answers: list[Answer]) -> list[RenderableType]:
     """The propositions a search opens with: each with its score and every source's position."""
     from rich.padding import Padding
     from rich.text import Text
 
     if not answers:
         return []
-    out: list[Any] = [Text("Propositions it most likely takes a side on (with where each source stands):", style="bold")]
+    out: list[RenderableType] = [Text("Propositions it most likely takes a side on (with where each source stands):",
+                           style="bold")]
     for n, a in enumerate(answers, 1):
-        out.append(Text.assemble(f"{n}. ", (a.proposition.label, "bold"), "  ", (a.key, "dim"), f"  score {a.score:.2f}"))
+        out.append(Text.assemble(f"{n}. ", (a.proposition.label, "bold"), "  ", (a.key, "dim"),
+                                 f"  score {a.score:.2f}"))
         out.append(Padding(Text(a.proposition.text, style="italic"), (0, 0, 0, INDENT + 1), expand=False))
         line = Text()
         for i, p in enumerate(a.positions):
@@ -540,7 +564,7 @@ def answers_view(answers: list) -> list[Any]:
     return out
 
 
-def _pad(renderable: Any, indent: int = INDENT + 1) -> Any:
+def _pad(renderable: RenderableType, indent: int = INDENT + 1) -> Padding:
     from rich.padding import Padding
 
     return Padding(renderable, (0, 0, 0, indent), expand=False)
@@ -551,7 +575,7 @@ def no_stance_words(note: str | None) -> str:
     return "takes no stance (see its note)" if note else "no stance: not curated"
 
 
-def _sides_line(stances: dict[str, str], note: str | None = None) -> Any:
+def _sides_line(stances: Mapping[str, str], note: str | None = None) -> Text:
     """'key +support · key −oppose' (keys whole: the line wraps only between stances)."""
     from rich.text import Text
 
@@ -566,13 +590,13 @@ def _sides_line(stances: dict[str, str], note: str | None = None) -> Any:
     return out if stances else Text(no_stance_words(note), style="dim italic")
 
 
-def search_table(query: str, hits: list, explain: bool = False, answers: list | None = None) -> Any:
+def search_table(query: str, hits: list[Hit], explain: bool = False, answers: list[Answer] | None = None) -> Group:
     """`positions search`: the propositions it most likely answers, then the closest statements, one
     block each (the quote, then its reference, stances and score), so that no key is cut."""
     from rich.console import Group
     from rich.text import Text
 
-    parts: list[Any] = answers_view(answers or [])
+    parts: list[RenderableType] = answers_view(answers or [])
     if parts:
         parts.append(Text(""))
     parts.append(Text(f"Closest statements to: {query}", style="bold"))
@@ -588,24 +612,25 @@ def search_table(query: str, hits: list, explain: bool = False, answers: list | 
     return Group(*parts)
 
 
-def _evidence_lines(s: Any, room: int = 3) -> list[Any]:
+def _evidence_lines(s: Suggestion, room: int = 3) -> list[RenderableType]:
     from rich.text import Text
 
     from positions.report import SYMBOLS
 
-    out: list[Any] = []
+    out: list[RenderableType] = []
     for e in [e for e in s.evidence if e.kind == "statement"][:room]:
         line = Text.assemble("evidence: ", (e.ref, ""), (f" {SYMBOLS.get(e.stance, '')}{e.stance}",
                                                           STANCE_STYLE.get(e.stance, "")),
                              (f" similarity {e.similarity:.2f}" + (", reversed" if e.reversed else ""), "dim"))
         out.append(_pad(line, INDENT + 2))
     prop = next(e for e in s.evidence if e.kind == "proposition")
-    out.append(_pad(Text(f"proposition text: similarity {prop.similarity:.2f}" + (", reversed" if prop.reversed else ""),
-                         style="dim"), INDENT + 2))
+    reversed_words = ", reversed" if prop.reversed else ""
+    out.append(_pad(Text(f"proposition text: similarity {prop.similarity:.2f}{reversed_words}", style="dim"),
+                    INDENT + 2))
     return out
 
 
-def _stance_cell(stance: str) -> Any:
+def _stance_cell(stance: str) -> Text:
     from rich.text import Text
 
     from positions.report import SYMBOLS
@@ -613,13 +638,13 @@ def _stance_cell(stance: str) -> Any:
     return Text(f"{SYMBOLS.get(stance, '')}{stance}", style=STANCE_STYLE.get(stance, ""))
 
 
-def suggest_table(text: str, suggestions: list) -> Any:
+def suggest_table(text: str, suggestions: list[Suggestion]) -> Group:
     """`positions suggest TEXT`: the propositions it most likely takes a side on, best first, each
     with its suggested stance, score and evidence."""
     from rich.console import Group
     from rich.text import Text
 
-    parts: list[Any] = [Text(f"Suggested propositions for: {text}", style="bold")]
+    parts: list[RenderableType] = [Text(f"Suggested propositions for: {text}", style="bold")]
     for n, s in enumerate(suggestions, 1):
         parts.append(Text.assemble(f"{n}. ", (s.proposition.label, "bold"), "  ", (s.key, "dim")))
         parts.append(_pad(Text.assemble("suggested stance ", _stance_cell(s.stance),
@@ -630,14 +655,16 @@ def suggest_table(text: str, suggestions: list) -> Any:
     return Group(*parts)
 
 
-def suggest_source_view(source: str, name: str, queue: list) -> Any:
+def suggest_source_view(source: str, name: str,
+                        queue: list[tuple[StatementRef, list[Suggestion]]]) -> RenderableType:
     """`positions suggest SOURCE`: its statements without stances, most confident suggestion first."""
     from rich.console import Group
     from rich.text import Text
 
     if not queue:
         return Text(f"Every statement of {name} ({source}) has stances: nothing to curate.")
-    parts: list[Any] = [Text(f"{name} ({source}): statements without stances, most likely first", style="bold")]
+    parts: list[RenderableType] = [Text(f"{name} ({source}): statements without stances, most likely first",
+                                        style="bold")]
     for n, (ref, found) in enumerate(queue, 1):
         parts.append(Text.assemble(f"{n}. ", ("“", "dim"), shorten(" ".join(ref.text.split()), 160), ("”", "dim")))
         parts.append(_pad(Text(ref.ref, style="dim")))
@@ -646,7 +673,8 @@ def suggest_source_view(source: str, name: str, queue: list) -> Any:
             continue
         best = found[0]
         parts.append(_pad(Text.assemble("best: ", (best.proposition.label, "bold"), "  ", (best.key, "dim"), "  ",
-                                        _stance_cell(best.stance), f"  score {best.score:.2f}, confidence {best.confidence:.2f}")))
+                                        _stance_cell(best.stance),
+                                        f"  score {best.score:.2f}, confidence {best.confidence:.2f}")))
         if len(found) > 1:
             parts.append(_pad(Text("also: " + " · ".join(f"{s.key} {s.score:.2f}" for s in found[1:]), style="dim")))
     parts.append(Text("A suggestion is a starting point: decide each stance by the proposition's text and description "
@@ -654,14 +682,15 @@ def suggest_source_view(source: str, name: str, queue: list) -> Any:
     return Group(*parts)
 
 
-def _gap_block(gaps: Any, prop: Any, counterparts: bool) -> list[Any]:
+def _gap_block(gaps: Gaps, prop: GapProposition, counterparts: bool) -> list[RenderableType]:
     from rich.padding import Padding
     from rich.text import Text
 
     ref_name = gaps.name(gaps.reference)
-    out: list[Any] = [Text.assemble((prop.label, "bold"), "  ", (prop.key, "dim"), f"  ({len(prop.items)}) · ",
-                                    f"{ref_name}: {prop.reference_stance}"),
-                      Padding(Text(prop.text, style="italic"), (0, 0, 0, INDENT), expand=False)]
+    out: list[RenderableType] = [
+        Text.assemble((prop.label, "bold"), "  ", (prop.key, "dim"), f"  ({len(prop.items)}) · ",
+                      f"{ref_name}: {prop.reference_stance}"),
+        Padding(Text(prop.text, style="italic"), (0, 0, 0, INDENT), expand=False)]
     for item in prop.items:
         stance = dict(item.sides).get(prop.key, "")
         out += _quote(item.quote, INDENT, None, f"{item.quote.source_name}, {stance}: ")
@@ -671,7 +700,7 @@ def _gap_block(gaps: Any, prop: Any, counterparts: bool) -> list[Any]:
     return out
 
 
-def gaps_view(gaps: Any) -> Any:
+def gaps_view(gaps: Gaps) -> Group:
     """`positions gaps`: the others' positions the reference does not address, then the reference's
     positions no other source shares."""
     from rich.console import Group
@@ -680,14 +709,16 @@ def gaps_view(gaps: Any) -> Any:
 
     ref = gaps.name(gaps.reference)
     others = ", ".join(gaps.name(k) for k in gaps.others)
-    parts: list[Any] = [Rule(safe(f"Gaps: {ref} ({gaps.reference}) against {others}")), Text(gaps.summary)]
+    parts: list[RenderableType] = [Rule(safe(f"Gaps: {ref} ({gaps.reference}) against {others}")), Text(gaps.summary)]
     c = gaps.counts
-    parts.append(Rule(safe(f"What the others take a side on that {ref} does not address ({c['unaddressed']})"), style="red"))
+    parts.append(Rule(safe(f"What the others take a side on that {ref} does not address ({c['unaddressed']})"),
+                      style="red"))
     for prop in gaps.unaddressed:
         parts += _gap_block(gaps, prop, False)
     if not gaps.unaddressed:
         parts.append(Text("None.", style="dim"))
-    parts.append(Rule(safe(f"What {ref} takes a side on that no other source shares ({c['unsupported']})"), style="yellow"))
+    parts.append(Rule(safe(f"What {ref} takes a side on that no other source shares ({c['unsupported']})"),
+                      style="yellow"))
     for prop in gaps.unsupported:
         parts += _gap_block(gaps, prop, True)
     if not gaps.unsupported:
@@ -697,7 +728,7 @@ def gaps_view(gaps: Any) -> Any:
     return Group(*parts)
 
 
-def to_text(renderable: Any, width: int = 120) -> str:
+def to_text(renderable: RenderableType, width: int = 120) -> str:
     """A renderable as plain text (no colour codes), for writing to a file."""
     import io
 
