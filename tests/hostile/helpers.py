@@ -146,9 +146,12 @@ def positions_subprocess(*args: Any, timeout: float = 60.0, env: dict | None = N
     """`python -m positions ARGS` in a child process; its own peak memory from os.wait4.
 
     A child that runs past `timeout` is killed and the test fails (a hang is a bug)."""
-    full_env = {**os.environ, **(env or {})}
+    import tempfile
+
+    hwm = Path(tempfile.mkstemp(prefix="positions-hwm-")[1])
+    full_env = {**os.environ, **(env or {}), "POSITIONS_TEST_HWM_FILE": str(hwm)}
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "positions", *map(str, args)], stdout=stdout,
+    proc = subprocess.Popen([sys.executable, "-c", _REPORT_PEAK, *map(str, args)], stdout=stdout,
                             stderr=subprocess.PIPE, env=full_env, cwd=cwd)
     out: dict[str, bytes] = {}
 
@@ -170,7 +173,34 @@ def positions_subprocess(*args: Any, timeout: float = 60.0, env: dict | None = N
     for r in readers:
         r.join()
     assert proc.returncode != -9 or seconds < timeout, f"positions {args} was killed after {timeout} s"
+    try:  # the child's own peak, read by itself after exec (see _REPORT_PEAK)
+        peak_kb = float(hwm.read_text())
+    except (OSError, ValueError):  # no /proc, or the child was killed: the kernel's figure
+        peak_kb = usage.ru_maxrss  # Linux: kilobytes
+    finally:
+        hwm.unlink(missing_ok=True)
     return Measured(proc.returncode, out.get("stdout", b"").decode("utf-8", "replace"),
-                    out.get("stderr", b"").decode("utf-8", "replace"), seconds,
-                    usage.ru_maxrss / 1024,  # Linux: kilobytes
+                    out.get("stderr", b"").decode("utf-8", "replace"), seconds, peak_kb / 1024,
                     usage.ru_utime + usage.ru_stime)
+
+
+# Runs `python -m positions ARGS` and, on the way out, writes its own peak resident memory
+# (/proc/self/status VmHWM) to $POSITIONS_TEST_HWM_FILE. The kernel's ru_maxrss of a child cannot
+# serve: subprocess starts children with vfork, and exec records the parent's peak (a test run
+# that has grown to 400 MB) as the child's.
+_REPORT_PEAK = """
+import atexit, os, runpy, sys
+
+def _report_peak():
+    try:
+        with open('/proc/self/status') as status:
+            kb = next(line.split()[1] for line in status if line.startswith('VmHWM:'))
+        with open(os.environ['POSITIONS_TEST_HWM_FILE'], 'w') as out:
+            out.write(kb)
+    except Exception:
+        pass
+
+atexit.register(_report_peak)
+sys.argv = ['positions', *sys.argv[1:]]
+runpy.run_module('positions', run_name='__main__', alter_sys=True)
+"""
