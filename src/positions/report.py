@@ -274,8 +274,41 @@ def build_report(corpus: Corpus, comparison: Comparison, *, corpus_hash: str, ve
     sources = tuple(source_record(corpus.source_map[k]) for k in keys)
     matrix = comparison.matrix
     infos = _proposition_infos(corpus, matrix.propositions)
-    by_key = {p.key: p for p in infos}
+    views, compared, related = _pair_views(corpus, comparison, names, {p.key for p in infos})
+    all_blocks = _proposition_blocks(corpus, matrix, infos, compared, names)
+    # the summary and the headline are the whole finding, whatever --relation shows
+    relations = tuple(comparison.relations_filter)
+    blocks, related, views, hidden = _filter_relations(relations, all_blocks, related, views)
+    unplaced = () if relations else _unplaced(corpus, keys, names, blocks, related, comparison.topics_filter)
+    gaps = None
+    if against:
+        from positions.gaps import find_gaps
 
+        gaps = find_gaps(corpus, against, [k for k in keys if k != against], comparison.topics_filter)
+    return Report(
+        title=title or "Where they stand: " + ", ".join(names[k] for k in keys),
+        heading=_heading(sources),
+        sources=sources,
+        source_keys=tuple(keys),
+        summary=_summary_lines(corpus, keys, matrix, all_blocks) if keys else (),
+        headline=_headline(keys, names, all_blocks, matrix, sum(len(corpus.source_map[k].statements) for k in keys)),
+        matrix=matrix,
+        propositions=infos,
+        blocks=tuple(blocks),
+        related=tuple(related),
+        unplaced=unplaced,
+        pairwise=tuple(views),
+        methods=_methods(comparison, keys, version, corpus_hash, date, topics, command, against),
+        relations_filter=relations,
+        hidden=hidden,
+        gaps=gaps,
+    )
+
+
+def _pair_views(corpus: Corpus, comparison: Comparison, names: dict[str, str], propositions: set[str]
+                ) -> tuple[list[SourcePairView], dict[str, list[PairView]], list[PairView]]:
+    """Every listed pair as the views show it, by source pair; the pairs compared on each
+    proposition; and the related pairs (no shared proposition), closest first."""
     views: list[SourcePairView] = []
     compared: dict[str, list[PairView]] = {}
     related: list[PairView] = []
@@ -288,10 +321,16 @@ def build_report(corpus: Corpus, comparison: Comparison, *, corpus_hash: str, ve
             if not shared:
                 related.append(v)
             for k in shared:
-                if k in by_key:
+                if k in propositions:
                     compared.setdefault(k, []).append(v)
     related.sort(key=lambda v: (-v.score, v.a.ref, v.b.ref))
+    return views, compared, related
 
+
+def _proposition_blocks(corpus: Corpus, matrix: StanceMatrix, infos: tuple[PropositionInfo, ...],
+                        compared: dict[str, list[PairView]], names: dict[str, str]) -> list[PropositionBlock]:
+    """One block per proposition some source takes a side on, in reading order: disagreements
+    first, then the strongest evidence (most statements taking sides, most sources, taxonomy)."""
     blocks: list[PropositionBlock] = []
     for info in infos:
         row = matrix.row(info.key)
@@ -301,37 +340,46 @@ def build_report(corpus: Corpus, comparison: Comparison, *, corpus_hash: str, ve
         pairs = sorted(compared.get(info.key, []), key=lambda v: (-v.score, v.a.ref, v.b.ref))
         blocks.append(PropositionBlock(info, finding, row, _evidence(corpus, row, pairs, names), tuple(pairs)))
     order = {k: n for n, k in enumerate(matrix.propositions)}
-    # strongest evidence first: most statements taking sides, then most sources, then taxonomy order
     blocks.sort(key=lambda b: (FINDINGS.index(b.finding), -sum(e.stance in SIDES for e in b.evidence),
                                -len(b.sides_taken), order[b.proposition.key]))
+    return blocks
 
-    all_blocks = list(blocks)  # the summary is the whole finding, whatever a filter shows
-    relations = tuple(comparison.relations_filter)
-    hidden: dict[str, int] = {}
-    if relations:
-        shown = {f for r in relations for f in RELATION_SHOWS[r]}
-        for b in blocks:
-            if b.finding not in shown:
-                hidden[b.finding] = hidden.get(b.finding, 0) + 1
-        blocks = [b for b in blocks if b.finding in shown]
-        if "related" not in relations and related:
-            hidden["related"] = len(related)
-            related = []
-        views = [SourcePairView(v.a, v.b, tuple(p for p in v.pairs if p.relation in relations), v.only_a, v.only_b)
-                 for v in views]
 
-    placed = {e.quote.ref for b in blocks for e in b.evidence} | {q.ref for v in related for q in (v.a, v.b)}
-    wanted = comparison.topics_filter
-    unplaced = []
+def _filter_relations(relations: tuple[str, ...], blocks: list[PropositionBlock], related: list[PairView],
+                      views: list[SourcePairView]
+                      ) -> tuple[list[PropositionBlock], list[PairView], list[SourcePairView], dict[str, int]]:
+    """What --relation shows, and how many of each finding (or related pairs) it hides."""
     if not relations:
-        for k in keys:
-            alone = tuple(quote_of(r, names) for r in corpus.source_map[k].statements
-                          if r.ref not in placed and r.on_topics(wanted))
-            if alone:
-                unplaced.append((k, alone))
+        return blocks, related, views, {}
+    shown = {f for r in relations for f in RELATION_SHOWS[r]}
+    hidden: dict[str, int] = {}
+    for b in blocks:
+        if b.finding not in shown:
+            hidden[b.finding] = hidden.get(b.finding, 0) + 1
+    if "related" not in relations and related:
+        hidden["related"] = len(related)
+        related = []
+    views = [SourcePairView(v.a, v.b, tuple(p for p in v.pairs if p.relation in relations), v.only_a, v.only_b)
+             for v in views]
+    return [b for b in blocks if b.finding in shown], related, views, hidden
 
-    summary = _summary_lines(corpus, keys, matrix, all_blocks) if keys else ()
-    methods = {
+
+def _unplaced(corpus: Corpus, keys: list[str], names: dict[str, str], blocks: list[PropositionBlock],
+              related: list[PairView], wanted: frozenset[str] | None) -> tuple[tuple[str, tuple[Quote, ...]], ...]:
+    """Per source, its statements in no block and no related pair (on the wanted propositions)."""
+    placed = {e.quote.ref for b in blocks for e in b.evidence} | {q.ref for v in related for q in (v.a, v.b)}
+    out = []
+    for k in keys:
+        alone = tuple(quote_of(r, names) for r in corpus.source_map[k].statements
+                      if r.ref not in placed and r.on_topics(wanted))
+        if alone:
+            out.append((k, alone))
+    return tuple(out)
+
+
+def _methods(comparison: Comparison, keys: list[str], version: str, corpus_hash: str, date: str | None,
+             topics: list[str] | None, command: str, against: str | None) -> dict[str, object]:
+    return {
         "matcher": (f"positions {version}: propositions from curated stances; text similarity from an "
                     "IDF-weighted term cosine (90%) with rapidfuzz (10%), and WordLlama 256-d embeddings"),
         "rule": alignment_rule(comparison.threshold),
@@ -344,31 +392,13 @@ def build_report(corpus: Corpus, comparison: Comparison, *, corpus_hash: str, ve
         "command": f"positions {command} " + " ".join(keys) + "".join(f" --topic {t}" for t in topics or [])
                    + (f" --against {against}" if against else ""),
     }
-    gaps = None
-    if against:
-        from positions.gaps import find_gaps
 
-        gaps = find_gaps(corpus, against, [k for k in keys if k != against], wanted)
-    heading = " and ".join([", ".join(source_heading(s) for s in sources[:-1]), source_heading(sources[-1])]
-                           if len(sources) > 1 else [source_heading(s) for s in sources])
-    return Report(
-        title=title or "Where they stand: " + ", ".join(names[k] for k in keys),
-        heading=heading,
-        sources=sources,
-        source_keys=tuple(keys),
-        summary=summary,
-        headline=_headline(keys, names, blocks, matrix, sum(len(corpus.source_map[k].statements) for k in keys)),
-        matrix=matrix,
-        propositions=infos,
-        blocks=tuple(blocks),
-        related=tuple(related),
-        unplaced=tuple(unplaced),
-        pairwise=tuple(views),
-        methods=methods,
-        relations_filter=relations,
-        hidden=hidden,
-        gaps=gaps,
-    )
+
+def _heading(sources: tuple[dict[str, Any], ...]) -> str:
+    """'A (a, 2019) and B (b, 2018-07)'; three or more: 'A, B and C'."""
+    if len(sources) <= 1:
+        return "".join(source_heading(s) for s in sources)
+    return ", ".join(source_heading(s) for s in sources[:-1]) + " and " + source_heading(sources[-1])
 
 
 def _summary_lines(corpus: Corpus, keys: list[str], matrix: StanceMatrix,
