@@ -141,9 +141,8 @@ def _escape(exc: UnicodeError) -> tuple[str, int]:
     return "".join(out), exc.end
 
 
-class _ClosedOutput(io.TextIOBase):
-    """Standard output when the command was started with it closed (`positions ... >&-`): writing
-    fails like a write to a closed descriptor, which the command line reports in one line (exit 3)."""
+class _StandInStream(io.TextIOBase):
+    """What a closed standard stream is replaced by: writable text, never a terminal."""
 
     encoding = "utf-8"
 
@@ -152,6 +151,11 @@ class _ClosedOutput(io.TextIOBase):
 
     def isatty(self) -> bool:
         return False
+
+
+class _ClosedOutput(_StandInStream):
+    """Standard output when the command was started with it closed (`positions ... >&-`): writing
+    fails like a write to a closed descriptor, which the command line reports in one line (exit 3)."""
 
     def write(self, text: str) -> int:
         raise OSError(errno.EBADF, "standard output is closed")
@@ -160,16 +164,8 @@ class _ClosedOutput(io.TextIOBase):
         raise OSError(errno.EBADF, "standard output is closed")
 
 
-class _Discard(io.TextIOBase):
+class _Discard(_StandInStream):
     """Standard error when it was closed: messages are dropped; the exit status still tells."""
-
-    encoding = "utf-8"
-
-    def writable(self) -> bool:
-        return True
-
-    def isatty(self) -> bool:
-        return False
 
     def write(self, text: str) -> int:
         return len(text)

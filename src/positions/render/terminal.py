@@ -711,18 +711,16 @@ def gaps_view(gaps: Gaps) -> Group:
     others = ", ".join(gaps.name(k) for k in gaps.others)
     parts: list[RenderableType] = [Rule(safe(f"Gaps: {ref} ({gaps.reference}) against {others}")), Text(gaps.summary)]
     c = gaps.counts
-    parts.append(Rule(safe(f"What the others take a side on that {ref} does not address ({c['unaddressed']})"),
-                      style="red"))
-    for prop in gaps.unaddressed:
-        parts += _gap_block(gaps, prop, False)
-    if not gaps.unaddressed:
-        parts.append(Text("None.", style="dim"))
-    parts.append(Rule(safe(f"What {ref} takes a side on that no other source shares ({c['unsupported']})"),
-                      style="yellow"))
-    for prop in gaps.unsupported:
-        parts += _gap_block(gaps, prop, True)
-    if not gaps.unsupported:
-        parts.append(Text("None.", style="dim"))
+    sections = ((f"What the others take a side on that {ref} does not address ({c['unaddressed']})", "red",
+                 gaps.unaddressed, False),
+                (f"What {ref} takes a side on that no other source shares ({c['unsupported']})", "yellow",
+                 gaps.unsupported, True))
+    for title, style, found, counterparts in sections:
+        parts.append(Rule(safe(title), style=style))
+        for prop in found:
+            parts += _gap_block(gaps, prop, counterparts)
+        if not found:
+            parts.append(Text("None.", style="dim"))
     parts.append(Text("A statement takes a side when it supports, opposes or takes a mixed position on a "
                       "proposition.", style="dim"))
     return Group(*parts)
