@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 
 import pytest
 
@@ -212,17 +211,10 @@ def test_filters_by_topic(matcher):
     assert compare_sources(matcher, ["unions", "ministry"], relations=["disagree"]).relations_filter == ("disagree",)
 
 
-def test_matcher_runs_without_network(corpus, monkeypatch, tmp_path):
+def test_matcher_runs_without_network(corpus, monkeypatch, tmp_path, no_network):
     """Nothing is downloaded at run time: the embedding model comes from the installed wheel."""
     import positions.embed as embed
 
-    def refuse(*args, **kwargs):
-        raise AssertionError("network access attempted")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setattr(socket, "getaddrinfo", refuse)
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     embed.load_model.cache_clear()
     monkeypatch.setenv("POSITIONS_CACHE_DIR", str(tmp_path / "cold"))
     m = Matcher(corpus, use_cache=False)

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import time
 
 import pytest
@@ -198,17 +197,10 @@ def test_leave_one_source_out_smoke():
     assert figures["overall"]["statements"] == 20
 
 
-def test_shipped_weights_load_and_score_without_network(monkeypatch, tmp_path):
+def test_shipped_weights_load_and_score_without_network(monkeypatch, tmp_path, no_network):
     import positions.embed as embed
     from positions import claimscore
 
-    def refuse(*args, **kwargs):
-        raise AssertionError("network access attempted")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setattr(socket, "getaddrinfo", refuse)
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("POSITIONS_CACHE_DIR", str(tmp_path / "cold"))
     embed.load_model.cache_clear()
     claimscore._shipped.cache_clear()

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from positions.quotes import PairView, Quote, pair_view, quote_of
+from positions.quotes import PairView, Quote, pair_view, quote_of, review_text
 from positions.stances import (
     SILENT,
     SPLIT,
@@ -75,8 +75,11 @@ HIDDEN_WORDS = {"disagree": ("disagreement", "disagreements"), "agree": ("agreem
                 "related": ("related pair", "related pairs")}
 
 
-def summary_head(kind: str, n: int) -> str:
-    """The head of a summary line of a kind other than "only": 'Disagree on 3 propositions'."""
+def summary_head(kind: str, n: int, who: str = "") -> str:
+    """The head of a summary line: 'Disagree on 3 propositions', or for "only" lines 'Only WHO takes a
+    position on 3' (WHO: the source's name, or its key where the line must be short)."""
+    if kind == "only":
+        return f"Only {who} takes a position on {n}"
     return {"disagree": f"Disagree on {n} proposition{'s' if n != 1 else ''}", "agree": f"Agree on {n}",
             "mixed": f"Only mixed positions on {n}"}[kind]
 
@@ -95,16 +98,10 @@ def alignment_rule(threshold: float) -> str:
 
 def score_words(p: PairView) -> str:
     """A pair's score and status in plain words; a curator's relation when they set one."""
-    words = f"text similarity {p.score:.2f}, {_status_words(p)}"
+    words = f"text similarity {p.score:.2f}, {review_text(p)}"
     if p.reviewed and p.relation != "related":
         words += f"; the curator's relation: {p.relation}"
     return words
-
-
-def _status_words(p: PairView) -> str:
-    from positions.quotes import review_text
-
-    return review_text(p)
 
 
 @dataclass(frozen=True)

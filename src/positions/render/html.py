@@ -283,10 +283,7 @@ def summary_html(report: Report) -> list[str]:
     for line in report.summary:
         n = len(line.propositions)
         labels = "; ".join(prop_link(report, p.key, p.label) for p in line.propositions)
-        if line.kind == "only":
-            head = f"Only {esc(report.name(line.source or ''))} takes a position on {n}"
-        else:
-            head = summary_head(line.kind, n)
+        head = summary_head(line.kind, n, esc(report.name(line.source)) if line.source else "")
         note = f" ({esc(line.note)})" if line.note else ""
         items.append(f'<li class="{esc(line.kind)}"><strong>{head}</strong>: {labels}{note}</li>')
     if not report.summary and len(report.source_keys) > 1:

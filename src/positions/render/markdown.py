@@ -61,10 +61,7 @@ def summary_lines(report: Report) -> list[str]:
     for line in report.summary:
         n = len(line.propositions)
         labels = "; ".join(escape_inline(p.label) for p in line.propositions)
-        if line.kind == "only":
-            head = f"Only {escape_inline(report.name(line.source or ''))} takes a position on {n}"
-        else:
-            head = summary_head(line.kind, n)
+        head = summary_head(line.kind, n, escape_inline(report.name(line.source)) if line.source else "")
         note = f" ({escape_inline(line.note)})" if line.note else ""
         out.append(f"- **{head}**: {labels}{note}")
     if not report.summary and len(report.source_keys) > 1:

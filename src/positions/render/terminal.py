@@ -194,10 +194,7 @@ def _summary_lines(report: Report) -> list[RenderableType]:
     for line in report.summary:
         labels = "; ".join(p.label for p in line.propositions)
         n = len(line.propositions)
-        if line.kind == "only":
-            head = f"Only {report.name(line.source or '')} takes a position on {n}"
-        else:
-            head = summary_head(line.kind, n)
+        head = summary_head(line.kind, n, report.name(line.source) if line.source else "")
         style = _summary_style(line.kind)
         text = Text.assemble((head, style), ": ", labels)
         if line.note:
@@ -454,14 +451,11 @@ class _Summary:
         yield Text(report.heading, style="bold")
         for line in report.summary:
             n = len(line.propositions)
-            if line.kind == "only":  # keys, not names: the line is cut to the width
-                head = f"Only {line.source} takes a position on {n}"
-                if line.other:
-                    said = [f"{line.silent} silent" if line.silent else "",
-                            f"{line.uncurated} not curated" if line.uncurated else ""]
-                    head += f" ({line.other}: {', '.join(x for x in said if x)})"
-            else:
-                head = summary_head(line.kind, n)
+            head = summary_head(line.kind, n, line.source or "")  # keys, not names: the line is cut to the width
+            if line.kind == "only" and line.other:
+                said = [f"{line.silent} silent" if line.silent else "",
+                        f"{line.uncurated} not curated" if line.uncurated else ""]
+                head += f" ({line.other}: {', '.join(x for x in said if x)})"
             style = _summary_style(line.kind)
             labels = [p.label for p in line.propositions]
             if line.kind == "only" or len(report.source_keys) > 2:  # long lists: cut to the line
