@@ -5,6 +5,8 @@ question, and which relation would a careful reader give it?
     python benchmarks/blind.py sample --out FILE.md         # write it for a judge
     python benchmarks/blind.py join VERDICTS.csv            # join a judge's verdicts with the tool's labels
     python benchmarks/blind.py join VERDICTS.csv --details  # and list every disagreement
+    python benchmarks/blind.py missed --out FILE.md         # the other side: pairs NOT shown
+    python benchmarks/blind.py join-missed VERDICTS.csv     # what a reader finds among them
 
 The protocol:
 
@@ -21,6 +23,13 @@ The protocol:
 3. `join` draws the same sample again (same corpus, code and seed give the same items; it checks
    the texts), joins the verdicts, and prints: the share of sound pairs, the weak pairs the tool
    labels agree or disagree, and label accuracy (the tool's relation equal to the judge's).
+
+The other side (`missed`, `join-missed`): a fixed-seed sample of 40 pairs that `compare` does
+NOT show although both statements take a stance under the same theme (the pairs a reader scanning
+a theme would look at), over the ten source pairs, in the same texts-only form. The judge is not
+told that the pairs are unshown. `join-missed` prints the share the judge calls sound (same
+question), the relations the judge gives them, and, scaled to the whole frame, about how many
+same-question pairs the tool leaves unshown.
 
 Verdicts of earlier runs are kept in benchmarks/blind/ with the date; benchmarks/README.md gives
 their figures.
@@ -42,6 +51,7 @@ HERE = Path(__file__).resolve().parent
 DEFAULT_DATA = HERE.parent / "data"
 SEED = 2026
 SIZE = 60
+MISSED_SIZE = 40
 QUALITIES = ("sound", "borderline", "weak")
 
 
@@ -53,6 +63,36 @@ def shown_pairs(data: Path = DEFAULT_DATA) -> dict[tuple[str, str], list]:
     corpus = load_corpus(data)
     matcher = Matcher(corpus, use_cache=False)
     return {(a, b): list(matcher.align_sources(a, b).pairs) for a, b in combinations(corpus.source_keys, 2)}
+
+
+def unshown_same_theme(data: Path = DEFAULT_DATA) -> dict[tuple[str, str], list]:
+    """For each source pair, the cross-source pairs `compare` does not show whose statements both
+    take a stance on a proposition of the same theme, as match.Pair-like records (relation
+    'unshown', topics = the shared themes)."""
+    from positions.corpus import load_corpus
+    from positions.match import Matcher
+
+    corpus = load_corpus(data)
+    matcher = Matcher(corpus, use_cache=False)
+    themes: dict[str, set[str]] = {}
+    for r in corpus.statements():
+        themes[r.ref] = {corpus.theme_of[k].key for k in r.statement.stances if k in corpus.theme_of}
+    out: dict[tuple[str, str], list] = {}
+    for a, b in combinations(corpus.source_keys, 2):
+        shown = {frozenset((p.a.ref, p.b.ref)) for p in matcher.align_sources(a, b).pairs}
+        rows = []
+        for ra in corpus.statements([a]):
+            for rb in corpus.statements([b]):
+                shared = themes[ra.ref] & themes[rb.ref]
+                if shared and frozenset((ra.ref, rb.ref)) not in shown:
+                    rows.append(_Unshown(ra, rb, "unshown", tuple(sorted(shared))))
+        out[(a, b)] = rows
+    return out
+
+
+class _Unshown:
+    def __init__(self, a, b, relation: str, topics: tuple[str, ...]):
+        self.a, self.b, self.relation, self.topics = a, b, relation, topics
 
 
 def draw(by_source_pair: dict[tuple[str, str], list], size: int = SIZE, seed: int = SEED) -> list[dict]:
@@ -131,7 +171,18 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--data", type=Path, default=DEFAULT_DATA)
         p.add_argument("--seed", type=int, default=SEED)
         p.add_argument("--size", type=int, default=SIZE)
+    m = sub.add_parser("missed", help="print or write a blind sample of unshown same-theme pairs")
+    m.add_argument("--out", type=Path)
+    jm = sub.add_parser("join-missed", help="join a judge's verdicts on the unshown sample")
+    jm.add_argument("verdicts", type=Path)
+    jm.add_argument("--details", action="store_true")
+    for p in (m, jm):
+        p.add_argument("--data", type=Path, default=DEFAULT_DATA)
+        p.add_argument("--seed", type=int, default=SEED)
+        p.add_argument("--size", type=int, default=MISSED_SIZE)
     args = ap.parse_args(argv)
+    if args.command in ("missed", "join-missed"):
+        return _missed(args)
     items = draw(shown_pairs(args.data), args.size, args.seed)
     if args.command == "sample":
         text = sample_text(items)
@@ -155,6 +206,34 @@ def main(argv: list[str] | None = None) -> int:
             if r["judge_relation"] != r["relation"] or r["judge_quality"] != "sound":
                 print(f"\n#{r['item']} tool {r['relation']} ({', '.join(r['propositions']) or 'no shared proposition'}) · "
                       f"judge {r['judge_quality']}, {r['judge_relation']}  {r['ref_a']} × {r['ref_b']}"
+                      + (f"\n  note: {r['note']}" if r["note"] else ""))
+    return 0
+
+
+def _missed(args) -> int:
+    frame = unshown_same_theme(args.data)
+    items = draw(frame, args.size, args.seed)
+    if args.command == "missed":
+        text = sample_text(items)
+        if args.out:
+            args.out.write_text(text, encoding="utf-8")
+            print(f"wrote {args.out} ({len(items)} items)", file=sys.stderr)
+        else:
+            print(text)
+        return 0
+    total = sum(len(v) for v in frame.values())
+    f = figures(items, read_verdicts(args.verdicts))
+    print(f"judged {f['judged']} of {len(items)} sampled unshown same-theme pairs ({args.verdicts}); "
+          f"frame: {total} pairs over {len(frame)} source pairs")
+    print(f"sound {f['sound']:.0%} · borderline {f['borderline']:.0%} · weak {f['weak']:.0%}")
+    judged = Counter(r["judge_relation"] for r in f["rows"] if r["judge_quality"] == "sound")
+    print("the judge's relation for the sound ones: " + (", ".join(f"{k} {n}" for k, n in sorted(judged.items())) or "none"))
+    # the sample is spread evenly over the source pairs, not in proportion, so this is rough
+    print(f"roughly {f['sound'] * total:.0f} same-question pairs unshown in the frame (sound share x frame)")
+    if args.details:
+        for r in f["rows"]:
+            if r["judge_quality"] == "sound":
+                print(f"\n#{r['item']} judge {r['judge_relation']} ({', '.join(r['propositions'])})  {r['ref_a']} × {r['ref_b']}"
                       + (f"\n  note: {r['note']}" if r["note"] else ""))
     return 0
 
